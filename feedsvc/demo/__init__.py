@@ -1,0 +1,1 @@
+"""demo stage; see docs/architecture.md."""

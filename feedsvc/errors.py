@@ -1,0 +1,94 @@
+"""The exception tree. Every error names what failed and where (URL, file, line, field).
+
+::
+
+    FeedsvcError
+    ├── ConfigError                  bad sources file or setting (file, line, field)
+    ├── FetchError                   one HTTP fetch failed (always carries the URL)
+    │   ├── BlockedAddressError      resolves to a private/loopback/link-local address
+    │   ├── FetchTimeoutError        connect/read/total timeout
+    │   ├── HTTPStatusError          a non-2xx/304 status (carries the status)
+    │   ├── TooLargeError            body or decompressed body over the cap
+    │   ├── TooManyRedirectsError    redirect chain over the cap
+    │   ├── DecodeError              bytes that no candidate charset decodes sensibly
+    │   └── ConnectionFailedError    DNS, refused, reset, TLS
+    ├── ExtractError                 a page that yields nothing usable (names URL and why)
+    ├── StoreError                   database problems
+    │   └── LeaseLostError           our lease on a source expired and another worker took it
+    └── FeedNotFoundError            an unknown feed key (→ 404)
+"""
+
+from __future__ import annotations
+
+
+class FeedsvcError(Exception):
+    """Base of every error feedsvc raises on purpose."""
+
+
+class ConfigError(FeedsvcError):
+    """A sources file or setting is invalid. ``problems`` lists each one found."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        self.problems = problems or [message]
+        super().__init__(message if problems is None else "\n".join([message, *problems]))
+
+
+class FetchError(FeedsvcError):
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+
+class BlockedAddressError(FetchError):
+    pass
+
+
+class FetchTimeoutError(FetchError):
+    pass
+
+
+class HTTPStatusError(FetchError):
+    def __init__(self, url: str, status: int, reason: str | None = None) -> None:
+        self.status = status
+        super().__init__(url, reason or f"HTTP {status}")
+
+
+class TooLargeError(FetchError):
+    pass
+
+
+class TooManyRedirectsError(FetchError):
+    pass
+
+
+class DecodeError(FetchError):
+    pass
+
+
+class ConnectionFailedError(FetchError):
+    pass
+
+
+class ExtractError(FeedsvcError):
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+
+class StoreError(FeedsvcError):
+    pass
+
+
+class LeaseLostError(StoreError):
+    def __init__(self, source_id: str, owner: str) -> None:
+        self.source_id = source_id
+        self.owner = owner
+        super().__init__(f"source {source_id!r}: lease held by {owner!r} was lost")
+
+
+class FeedNotFoundError(FeedsvcError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"no such feed: {key}")

@@ -1,0 +1,1 @@
+"""feeds stage; see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""refresh stage; see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""web stage; see docs/architecture.md."""
