@@ -217,7 +217,9 @@ class FeedKey:
     value: str = ""
 
     def __str__(self) -> str:
-        return self.kind.value if self.kind is FeedKind.LATEST else f"{self.kind.value}:{self.value}"
+        if self.kind is FeedKind.LATEST:
+            return self.kind.value
+        return f"{self.kind.value}:{self.value}"
 
     @classmethod
     def parse(cls, text: str) -> FeedKey:
