@@ -8,7 +8,7 @@ checked against this declaration by a test. Precedence: defaults < the sources f
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import TypeVar, cast
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -16,7 +16,7 @@ T = TypeVar("T")
 def setting(default: T, help_text: str) -> T:
     """Declare a setting: its default and the one-line help shown in docs and errors."""
     # dataclasses accept the Field object; typing it as T keeps every attribute precise.
-    return cast(T, field(default=default, metadata={"help": help_text}))
+    return field(default=default, metadata={"help": help_text})
 
 
 @dataclass(frozen=True)
