@@ -11,11 +11,13 @@
     │   ├── TooLargeError            body or decompressed body over the cap
     │   ├── TooManyRedirectsError    redirect chain over the cap
     │   ├── DecodeError              bytes that no candidate charset decodes sensibly
+    │   ├── UnsupportedContentError  not an HTML page (image, PDF, …) or an unknown encoding
     │   └── ConnectionFailedError    DNS, refused, reset, TLS
     ├── ExtractError                 a page that yields nothing usable (names URL and why)
     ├── StoreError                   database problems
     │   └── LeaseLostError           our lease on a source expired and another worker took it
-    └── FeedNotFoundError            an unknown feed key (→ 404)
+    ├── FeedNotFoundError            an unknown feed key (→ 404)
+    └── FeedRenderError              a rendered feed failed its structural check (names the feed)
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ class ConnectionFailedError(FetchError):
     pass
 
 
+class UnsupportedContentError(FetchError):
+    pass
+
+
 class ExtractError(FeedsvcError):
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
@@ -92,3 +98,10 @@ class FeedNotFoundError(FeedsvcError):
     def __init__(self, key: str) -> None:
         self.key = key
         super().__init__(f"no such feed: {key}")
+
+
+class FeedRenderError(FeedsvcError):
+    def __init__(self, key: str, reason: str) -> None:
+        self.key = key
+        self.reason = reason
+        super().__init__(f"feed {key}: {reason}")

@@ -1,1 +1,24 @@
-"""extract stage; see docs/architecture.md."""
+"""extract stage: pure functions from decoded HTML to dataclasses; see docs/architecture.md.
+
+Nothing here does I/O or keeps mutable state, and every argument pickles, so the worker
+can run these in a process pool.
+"""
+
+from feedsvc.extract.article import extract_article
+from feedsvc.extract.chrome import Byline, find_breadcrumb_category, find_byline
+from feedsvc.extract.dates import ParsedTime, date_from_url, find_datetime_in_text, parse_datetime
+from feedsvc.extract.listing import extract_list
+from feedsvc.extract.selecting import validate_selector
+
+__all__ = [
+    "Byline",
+    "ParsedTime",
+    "date_from_url",
+    "extract_article",
+    "extract_list",
+    "find_breadcrumb_category",
+    "find_byline",
+    "find_datetime_in_text",
+    "parse_datetime",
+    "validate_selector",
+]

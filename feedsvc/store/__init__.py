@@ -1,1 +1,5 @@
-"""store stage; see docs/architecture.md."""
+"""store stage: SQLAlchemy 2 Core (async) on SQLite or PostgreSQL; see docs/architecture.md."""
+
+from feedsvc.store.store import Store
+
+__all__ = ["Store"]

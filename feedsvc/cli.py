@@ -1,0 +1,181 @@
+"""The ``feedsvc`` command: serve | refresh | check | sources | migrate | demo.
+
+Exit status: 0 success, 1 the work failed (e.g. every source failed), 2 bad configuration
+or usage (nothing was written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from feedsvc import __version__
+from feedsvc.config import AppConfig, load_config
+from feedsvc.errors import ConfigError
+from feedsvc.models import FetchStatus, Selectors
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="feedsvc", description="Turns news sites without feeds into Atom feeds."
+    )
+    parser.add_argument("--version", action="version", version=f"feedsvc {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the feed server and/or the scheduler")
+    serve.add_argument("--config", type=Path, help="sources file (YAML)")
+    serve.add_argument(
+        "--role",
+        choices=["all", "web", "worker"],
+        default="all",
+        help="all: one process (default); web: feeds only; worker: scheduler only",
+    )
+
+    refresh = sub.add_parser("refresh", help="refresh sources once, then exit")
+    refresh.add_argument("--config", type=Path, required=True, help="sources file (YAML)")
+    refresh.add_argument(
+        "--source", action="append", metavar="ID", help="only this source (repeatable)"
+    )
+
+    check = sub.add_parser("check", help="show what would be extracted from a page; writes nothing")
+    check.add_argument("target", help="list-page URL, or a saved HTML file")
+    check.add_argument("--article", action="store_true", help="treat the page as an article")
+    check.add_argument("--base-url", help="URL a saved file came from (resolves its links)")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument("--config", type=Path, help="sources file whose settings apply")
+    for name in ("item", "title", "link", "date", "content"):
+        check.add_argument(f"--{name}", help=f"{name} selector (CSS, or xpath:…)")
+
+    sources = sub.add_parser("sources", help="list configured sources and their schedule state")
+    sources.add_argument("--config", type=Path, required=True, help="sources file (YAML)")
+
+    migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.add_argument("--config", type=Path, help="sources file whose settings apply")
+
+    demo = sub.add_parser("demo", help="run the bundled demo portal and the service together")
+    demo.add_argument("--port", type=int, default=8080, help="feed server port (default 8080)")
+    demo.add_argument("--portal-port", type=int, default=8081, help="demo portal port")
+    demo.add_argument("--data-dir", type=Path, default=Path("var/demo"), help="database folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from feedsvc.demo.run import run_demo
+
+            return asyncio.run(run_demo(args.port, args.portal_port, args.data_dir))
+        config = load_config(getattr(args, "config", None), os.environ)
+    except ConfigError as exc:
+        print(f"feedsvc: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    from feedsvc.runtime import configure_logging
+
+    configure_logging(config.settings)
+    try:
+        if args.command == "serve":
+            from feedsvc.service import serve
+
+            return asyncio.run(serve(config, role=args.role))
+        if args.command == "refresh":
+            return asyncio.run(_refresh(config, args.source))
+        if args.command == "check":
+            return asyncio.run(_check(config, args))
+        if args.command == "sources":
+            return asyncio.run(_sources(config))
+        if args.command == "migrate":
+            return asyncio.run(_migrate(config))
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+async def _refresh(config: AppConfig, only: list[str] | None) -> int:
+    from feedsvc.refresh.worker import refresh_source
+    from feedsvc.runtime import make_owner, open_store, refresh_context, utc_now
+
+    known = {s.id for s in config.sources}
+    unknown = sorted(set(only or ()) - known)
+    if unknown:
+        print(f"feedsvc: unknown source id(s): {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_CONFIG
+    wanted = [s for s in config.sources if not only or s.id in only]
+    if not wanted:
+        print("feedsvc: the sources file lists no sources", file=sys.stderr)
+        return EXIT_CONFIG
+    owner = make_owner("cli")
+    failed = skipped = new = updated = 0
+    async with (
+        open_store(config, migrate=True) as store,
+        refresh_context(config.settings, store, owner=owner) as ctx,
+    ):
+
+        async def one(source_id: str) -> None:
+            nonlocal failed, skipped, new, updated
+            state = await store.claim_source(
+                source_id, owner, utc_now(), config.settings.lease_seconds
+            )
+            if state is None:
+                skipped += 1
+                print(f"{source_id}: skipped, another process is refreshing it", flush=True)
+                return
+            report = await refresh_source(ctx, state)
+            print(report.line(), flush=True)
+            failed += report.status is FetchStatus.FAILED
+            new += report.new
+            updated += report.updated
+
+        await asyncio.gather(*(one(s.id) for s in wanted))
+    print(
+        f"{len(wanted)} sources: {len(wanted) - failed - skipped} ok, {failed} failed, "
+        f"{skipped} skipped; {new} new, {updated} updated articles"
+    )
+    return EXIT_FAILED if failed and failed + skipped == len(wanted) else EXIT_OK
+
+
+async def _check(config: AppConfig, args: argparse.Namespace) -> int:
+    from feedsvc.check import dumps, run_check
+
+    given = {n: getattr(args, n) for n in ("item", "title", "link", "date", "content")}
+    selectors = Selectors(**given) if any(given.values()) else None
+    result = await run_check(
+        config.settings,
+        args.target,
+        selectors=selectors,
+        article_only=args.article,
+        base_url=args.base_url,
+    )
+    print(dumps(result) if args.json else result.to_text())
+    return EXIT_OK if (result.items or result.article) else EXIT_FAILED
+
+
+async def _sources(config: AppConfig) -> int:
+    from feedsvc.runtime import open_store
+
+    async with open_store(config, migrate=True) as store:
+        for state in await store.list_sources():
+            cfg = state.config
+            last_ok = state.last_success_at.isoformat() if state.last_success_at else "never"
+            print(
+                f"{cfg.id:24} every {cfg.interval_seconds:>6}s  "
+                f"next {state.next_check_at:%Y-%m-%d %H:%M:%S}  "
+                f"last ok {last_ok}  failures {state.error_count}"
+                + (f"  last error: {state.last_error}" if state.last_error else "")
+            )
+    return EXIT_OK
+
+
+async def _migrate(config: AppConfig) -> int:
+    from feedsvc.store import Store
+
+    store = await Store.open(config.settings.database_url, migrate=True)
+    await store.close()
+    print(f"database at {config.settings.database_url} is up to date")
+    return EXIT_OK

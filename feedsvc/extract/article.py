@@ -1,0 +1,371 @@
+"""Article pages: every field from the most trustworthy layer that has it.
+
+Layers, first hit wins per field: source selectors → JSON-LD → meta (OpenGraph,
+``article:*``, named meta such as ``publishdate``) → ``<time datetime>`` → text patterns
+(labelled lines such as ``日期:``/``来源:``, breadcrumbs) → heuristics (h1 vs ``<title>``,
+first date near the title, URL date) → readability for the body. ``provenance`` records
+which layer produced each field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+import lxml.html
+
+from feedsvc.errors import ExtractError
+from feedsvc.extract.chrome import crumbs_category, find_breadcrumb_category, find_byline
+from feedsvc.extract.content import (
+    content_text,
+    fix_lazy_images,
+    main_content,
+    selected_content,
+    strip_chrome,
+)
+from feedsvc.extract.dates import (
+    ParsedTime,
+    date_from_url,
+    find_datetime_in_text,
+    has_date_label,
+    parse_datetime,
+)
+from feedsvc.extract.dom import absolute_url, block_lines, clean_text, iter_elements, parse_html, text_of
+from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
+from feedsvc.extract.selecting import Compiled, compile_selector
+from feedsvc.extract.titles import choose_title
+from feedsvc.models import ExtractedArticle, Selectors
+
+__all__ = ["extract_article"]
+
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "publishtime",
+    "publish_time",
+    "firstpublishedtime",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.created",
+    "dc.date.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "og:published_time",
+    "og:release_date",
+    "release_date",
+    "date",
+)
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")
+_AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
+_SOURCE_META = ("source", "contentsource", "articlesource", "article:source")
+_SECTION_META = ("article:section", "columnname", "catalogname", "section", "parsely-section")
+_DESCRIPTION_META = ("og:description", "description", "twitter:description")
+_IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+_SUMMARY_CHARS = 200
+_TITLE_WINDOW = 12  # lines after the title searched for the date/byline line
+
+
+@dataclass
+class _Fields:
+    values: dict[str, object] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def offer(self, name: str, value: object, rule: str) -> None:
+        if value is None or value == "" or name in self.values:
+            return
+        self.values[name] = value
+        self.provenance[name] = rule
+
+    def get(self, name: str) -> object:
+        return self.values.get(name)
+
+
+def _compiled(selectors: Selectors | None, name: str, page_url: str) -> Compiled | None:
+    text = getattr(selectors, name, None) if selectors is not None else None
+    if not text:
+        return None
+    try:
+        return compile_selector(text)
+    except ValueError as exc:
+        raise ExtractError(page_url, f"selector {name}={text!r}: {exc}") from exc
+
+
+def _parse_time(text: str | None, tz: tzinfo, now: datetime) -> ParsedTime | None:
+    if not text:
+        return None
+    return parse_datetime(text, tz=tz, now=now) or find_datetime_in_text(text, tz=tz, now=now)
+
+
+def _title_index(lines: list[str], title: str | None) -> int | None:
+    if not title:
+        return None
+    key = title.replace(" ", "")
+    for i, line in enumerate(lines):
+        compact = line.replace(" ", "")
+        if compact == key or (len(key) >= 6 and key in compact and len(compact) <= len(key) * 2):
+            return i
+    return None
+
+
+def _near_title(lines: list[str], idx: int | None) -> list[str]:
+    if idx is None:
+        return []
+    return lines[max(0, idx - 2) : idx + 1 + _TITLE_WINDOW]
+
+
+def _text_published(
+    lines: list[str], idx: int | None, page_url: str, tz: tzinfo, now: datetime
+) -> tuple[ParsedTime, str] | None:
+    """In order: a labelled date line near the title, the first date near the title, any
+    labelled short line, a date in the URL, the first short line holding a full date and
+    time. Dates more than a day ahead of ``now`` are never a publication time."""
+    latest = now + timedelta(days=1)
+
+    def first(candidates: list[str], *, labelled: bool, needs_time: bool = False) -> ParsedTime | None:
+        for line in candidates:
+            if labelled and not has_date_label(line):
+                continue
+            found = find_datetime_in_text(line, tz=tz, now=now)
+            if found and found.value <= latest and (found.has_time or not needs_time):
+                return found
+        return None
+
+    near = [line for line in _near_title(lines, idx) if len(line) <= 200]
+    after = [line for line in (lines[idx + 1 : idx + 1 + _TITLE_WINDOW] if idx is not None else []) if len(line) <= 120]
+    short = [line for line in lines if len(line) <= 120]
+    steps = (
+        (lambda: first(near, labelled=True), "text-pattern"),
+        (lambda: first(after, labelled=False), "heuristic"),
+        (lambda: first(short, labelled=True), "text-pattern"),
+        (lambda: date_from_url(page_url, tz=tz, now=now), "url"),
+        (lambda: first([line for line in short if len(line) <= 80], labelled=False, needs_time=True), "heuristic"),
+    )
+    for step, rule in steps:
+        found = step()
+        if found is not None:
+            return found, rule
+    return None
+
+
+def _time_element(root: lxml.html.HtmlElement, tz: tzinfo, now: datetime) -> ParsedTime | None:
+    for el in root.xpath(
+        "//*[@itemprop='datePublished'] | //time[@pubdate] | //time[@datetime]"
+    ):
+        if not isinstance(el, lxml.html.HtmlElement):
+            continue
+        raw = el.get("datetime") or el.get("content") or text_of(el)
+        parsed = _parse_time(raw, tz, now)
+        if parsed:
+            return parsed
+    return None
+
+
+def _dom_author(root: lxml.html.HtmlElement) -> str | None:
+    for el in root.xpath(
+        "//*[@itemprop='author'] | //*[@rel='author']"
+        " | //*[contains(concat(' ', normalize-space(@class), ' '), ' author ')"
+        " or contains(concat(' ', normalize-space(@class), ' '), ' byline ')]"
+    ):
+        if not isinstance(el, lxml.html.HtmlElement) or el.tag == "meta":
+            continue
+        name_el = el.find(".//*[@itemprop='name']")
+        text = text_of(name_el if name_el is not None else el)
+        text = re.sub(r"^(?:by|posted by|written by)\s+", "", text, flags=re.I).strip()
+        if 1 < len(text) <= 60 and not re.search(r"\d{4}|[:：]", text):
+            return text
+    return None
+
+
+def _usable_author(value: str | None, site_name: str | None) -> str | None:
+    if not value:
+        return None
+    value = clean_text(value)
+    if value.startswith(("http://", "https://", "/")) or "@" in value:
+        return None
+    if site_name and value == site_name:
+        return None
+    return value if len(value) <= 100 else None
+
+
+def _summary(text: str, description: str | None) -> str | None:
+    if text:
+        if len(text) <= _SUMMARY_CHARS:
+            return text
+        cut = text[:_SUMMARY_CHARS]
+        space = cut.rfind(" ")
+        if space > _SUMMARY_CHARS * 0.7:
+            cut = cut[:space]
+        return cut.rstrip() + "…"
+    return description
+
+
+def _first_image(html: str | None, page_url: str) -> str | None:
+    if not html:
+        return None
+    try:
+        frag = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for img in iter_elements(frag, "img"):
+        url = absolute_url(page_url, img.get("src"))
+        if url:
+            return url
+    return None
+
+
+def extract_article(
+    html: str,
+    page_url: str,
+    *,
+    selectors: Selectors | None,
+    tz: tzinfo,
+    now: datetime,
+) -> ExtractedArticle:
+    """Extract an article's fields from a decoded page; raises ExtractError when the page
+    has neither a title nor content (or a selector does not compile)."""
+    try:
+        root = parse_html(html)
+    except ValueError as exc:
+        raise ExtractError(page_url, str(exc)) from exc
+    f = _Fields()
+    ld = read_json_ld(root)
+    meta = read_meta(root)
+
+    _structured_fields(f, root, ld, meta, selectors, page_url, tz, now)
+
+    title = choose_title(root, meta=meta, json_ld=ld)
+    if title is not None:
+        f.offer("title", title[0], title[1])
+    final_title = f.get("title")
+    title_text = final_title if isinstance(final_title, str) else None
+
+    lines = block_lines(root.find("body") if root.find("body") is not None else root)
+    idx = _title_index(lines, title_text)
+    current = f.get("published")
+    if not isinstance(current, ParsedTime) or not current.has_time:
+        found = _text_published(lines, idx, page_url, tz, now)
+        if found and not isinstance(current, ParsedTime):
+            f.offer("published", found[0], found[1])
+        elif found and found[0].has_time and found[0].value.date() == current.value.date():
+            # The page's own dateline adds the time of day a date-only meta value lacks.
+            f.values["published"], f.provenance["published"] = found
+    window = _near_title(lines, idx)
+    byline = find_byline(window)
+    rest = find_byline([line for line in lines if len(line) <= 80])
+    f.offer("author", byline.author, "text-pattern")
+    f.offer("source_name", byline.source or rest.source, "text-pattern")
+    f.offer("author", _dom_author(root), "heuristic")
+    f.offer("author", rest.author, "text-pattern")
+    site_name = meta.get("og:site_name")
+    # An "editor" that is the outlet itself (收集编辑:潍坊市广播电视台) is no person.
+    editor = byline.editor or rest.editor
+    if editor and editor != f.get("source_name"):
+        f.offer("author", editor, "text-pattern")
+    f.offer("author", _usable_author(meta.get(*_AUTHOR_META), site_name), "meta")
+    f.offer("source_name", meta.get(*_SOURCE_META), "meta")
+
+    if "category" not in f.values:
+        f.offer("category", crumbs_category(ld.breadcrumbs[:-1] or ld.breadcrumbs, title=title_text), "json-ld")
+        f.offer("category", find_breadcrumb_category(root, title=title_text), "heuristic")
+        f.offer("category", meta.get("columnname", "catalogname"), "meta")
+
+    # Content last: it mutates the tree.
+    fix_lazy_images(root)
+    content_sel = _compiled(selectors, "content", page_url)
+    if content_sel is not None:
+        f.offer(
+            "content_html", selected_content(content_sel.elements(root), title_text), "selector"
+        )
+    if "content_html" not in f.values:
+        strip_chrome(root)
+        f.offer("content_html", main_content(root, page_url, title_text), "readability")
+
+    content = f.get("content_html")
+    content_html = content if isinstance(content, str) else None
+    if not title_text and not content_html:
+        raise ExtractError(page_url, "no title and no content found")
+    text = content_text(content_html) if content_html else ""
+    description = ld.description or meta.get(*_DESCRIPTION_META)
+    f.offer("summary", _summary(text, description), "readability" if text else "meta")
+    f.offer("image", _first_image(content_html, page_url), "heuristic")
+
+    return _build(f, page_url, meta)
+
+
+def _structured_fields(
+    f: _Fields,
+    root: lxml.html.HtmlElement,
+    ld: JsonLd,
+    meta: PageMeta,
+    selectors: Selectors | None,
+    page_url: str,
+    tz: tzinfo,
+    now: datetime,
+) -> None:
+    """Selector, JSON-LD, meta and <time> layers."""
+    for name, sel_name in (("title", "article_title"), ("author", "author")):
+        sel = _compiled(selectors, sel_name, page_url)
+        if sel is not None:
+            f.offer(name, sel.first(root), "selector")
+    date_sel = _compiled(selectors, "article_date", page_url)
+    if date_sel is not None:
+        f.offer("published", _parse_time(date_sel.first(root), tz, now), "selector")
+
+    f.offer("title", ld.headline, "json-ld")
+    f.offer("published", _parse_time(ld.published, tz, now), "json-ld")
+    f.offer("modified", _parse_time(ld.modified, tz, now), "json-ld")
+    f.offer("author", _usable_author(ld.author, None), "json-ld")
+    f.offer("category", ld.section, "json-ld")
+    f.offer("image", absolute_url(page_url, ld.image), "json-ld")
+    f.offer("canonical_url", absolute_url(page_url, ld.url), "json-ld")
+
+    f.offer("published", _parse_time(meta.get(*_PUBLISHED_META), tz, now), "meta")
+    f.offer("modified", _parse_time(meta.get(*_MODIFIED_META), tz, now), "meta")
+    f.offer("category", meta.get(*_SECTION_META[:1]), "meta")
+    f.offer("image", absolute_url(page_url, meta.get(*_IMAGE_META)), "meta")
+    f.offer("published", _time_element(root, tz, now), "time-element")
+    # The declared canonical outranks JSON-LD's url, which is often the site root.
+    canonical = absolute_url(page_url, meta.canonical) or absolute_url(page_url, meta.get("og:url"))
+    if canonical:
+        f.values["canonical_url"] = canonical
+        f.provenance["canonical_url"] = "meta"
+
+
+def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
+    def s(name: str) -> str | None:
+        value = f.get(name)
+        return value if isinstance(value, str) else None
+
+    def t(name: str) -> ParsedTime | None:
+        value = f.get(name)
+        return value if isinstance(value, ParsedTime) else None
+
+    published, modified = t("published"), t("modified")
+    provenance = dict(f.provenance)
+    if meta.lang:
+        provenance["language"] = "meta"
+    return ExtractedArticle(
+        url=page_url,
+        title=s("title"),
+        published=published.value if published else None,
+        published_has_time=published.has_time if published else False,
+        modified=modified.value if modified else None,
+        author=s("author"),
+        source_name=s("source_name"),
+        category=s("category"),
+        content_html=s("content_html"),
+        summary=s("summary"),
+        image=s("image"),
+        canonical_url=s("canonical_url"),
+        language=meta.lang,
+        provenance=provenance,
+    )

@@ -1,0 +1,223 @@
+"""Page chrome around an article: breadcrumbs (category) and byline lines (author, source).
+
+Chinese portals write these as text (``当前位置:首页 > 财经 >``, ``来源:新华社 编辑:张三``)
+rather than markup, so most of the work is on text lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import lxml.html
+
+from feedsvc.extract.dom import clean_text, iter_elements, text_of
+
+__all__ = ["Byline", "crumbs_category", "find_breadcrumb_category", "find_byline"]
+
+_POSITION_LABEL = re.compile(
+    r"(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|现在位置|所在位置|当前的位置|位置)\s*[:：]"
+)
+_POSITION_WORDS = ("当前位置", "您的位置", "你的位置", "现在的位置", "所在位置", "现在位置")
+_CRUMB_SEP = re.compile(r"\s*(?:-+>|>>|＞＞|>|＞|»|›|→|/|\\|\|)\s*")
+_NOT_A_CATEGORY = frozenset(
+    """首页 主页 网站首页 本站首页 返回首页 正文 内容 详情 正文内容 文章 文章详情 新闻详情 详细内容
+    阅读 浏览 home homepage index main article articles story news 新闻首页""".split()
+)
+_MAX_CRUMB = 24  # longer "crumbs" are the article title or a sentence
+_BREADCRUMB_XPATH = (
+    "//nav[contains(translate(@aria-label,'BREADCUM','breadcum'),'breadcrumb')]"
+    " | //*[@itemtype and contains(@itemtype,'BreadcrumbList')]"
+    " | //*[contains(translate(@class,'BREADCUMPOSITNLA','breadcumpositnla'),'crumb')"
+    " or contains(translate(@id,'BREADCUMPOSITNLA','breadcumpositnla'),'crumb')"
+    " or contains(translate(@class,'POSITN','positn'),'position')"
+    " or contains(translate(@id,'POSITN','positn'),'position')"
+    " or contains(translate(@class,'LOCATIN','locatin'),'location')"
+    " or contains(translate(@id,'LOCATIN','locatin'),'location')]"
+)
+
+
+def crumbs_category(crumbs: Iterable[str], *, title: str | None) -> str | None:
+    """The last crumb that names a section: not home/正文, not the title, not a sentence."""
+    title_key = _key(title or "")
+    chosen: str | None = None
+    for raw in crumbs:
+        crumb = clean_text(_POSITION_LABEL.sub("", raw)).strip(" :：>»›")
+        key = _key(crumb)
+        if not key or key.lower() in _NOT_A_CATEGORY or len(crumb) > _MAX_CRUMB:
+            continue
+        if any(w in crumb for w in _POSITION_WORDS) or crumb.isdigit():
+            continue
+        if title_key and (key == title_key or (len(key) >= 8 and key in title_key)):
+            continue
+        chosen = crumb
+    return chosen
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _split_crumbs(el: lxml.html.HtmlElement) -> list[str]:
+    text = text_of(el)
+    label = _POSITION_LABEL.search(text)
+    after = text[label.end() :] if label else text
+    parts = [p for p in _CRUMB_SEP.split(after) if p.strip()]
+    if len(parts) >= 2:
+        return parts
+    anchors = [text_of(a) for a in iter_elements(el, "a")]
+    anchors = [a for a in anchors if a]
+    return anchors if len(anchors) >= 2 else parts
+
+
+def find_breadcrumb_category(root: lxml.html.HtmlElement, *, title: str | None) -> str | None:
+    """The section named by the page's breadcrumb, or None.
+
+    Looks at breadcrumb markup (``aria-label=breadcrumb``, classes/ids containing
+    crumb/position/location, schema.org BreadcrumbList) and at text introduced by
+    当前位置 / 您的位置; takes the LAST meaningful crumb that is not the title itself.
+    """
+    candidates: list[lxml.html.HtmlElement] = []
+    for found in root.xpath(_BREADCRUMB_XPATH):
+        if isinstance(found, lxml.html.HtmlElement):
+            candidates.append(found)
+    for node in root.xpath(
+        "//text()[contains(.,'位置')]/parent::*[not(self::script) and not(self::style)]"
+    ):
+        if isinstance(node, lxml.html.HtmlElement) and _POSITION_LABEL.search(text_of(node)):
+            candidates.append(_widen(node))
+    for el in candidates:
+        text = text_of(el)
+        if not text or len(text) > 200:
+            continue
+        category = crumbs_category(_split_crumbs(el), title=title)
+        if category:
+            return category
+    return None
+
+
+def _widen(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """Climb from the label's element to the block that also holds the crumb links."""
+    best = el
+    current = el
+    for _ in range(3):
+        parent = current.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        if len(text_of(parent)) > 150:
+            break
+        current = parent
+        best = parent
+        if len(_CRUMB_SEP.split(text_of(best))) >= 3:
+            break
+    return best
+
+
+@dataclass(frozen=True)
+class Byline:
+    author: str | None = None
+    source: str | None = None
+    editor: str | None = None  # 编辑/责任编辑: only a fallback for the author
+
+
+# Labels that end the value of the previous field on the same line.
+_ANY_LABEL = re.compile(
+    r"(?:收集编辑|责任编辑|责编|编辑|审核|审校|校对|终审|来源|稿源|出处|作者|撰文|撰稿|记者|通讯员|摄影"
+    r"|日期|发布时间|发布日期|发表时间|时间|更新时间|点击|点击数|点击量|浏览|浏览量|阅读|阅读量|字号|字体"
+    r"|打印|分享|关闭|评论|【|\[)\s*[:：]?"
+)
+_SOURCE = re.compile(
+    r"(?:信息来源|文章来源|新闻来源|稿件来源|来源|稿源|出处)\s*[:：]\s*(?P<v>.+)"
+)
+_AUTHOR = re.compile(
+    r"(?:(?:作者|撰文|撰稿)\s*[:：]|(?<![\u4e00-\u9fff])文\s*[/／|丨])\s*(?P<v>.+)"
+)
+# "记者" must be followed by a separator: "记者注意到…" is prose, "记者 张三" a byline.
+_REPORTER = re.compile(r"记者(?:[\s:：]+(?P<v>.+)|(?P<short>[\u4e00-\u9fff]{2,3})$)")
+_EDITOR = re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]\s*(?P<v>.+)")
+_BY = re.compile(
+    r"^(?:written\s+)?by\s*[:]?\s+(?P<v>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|der|la|le))*)",
+    re.I,
+)
+_DATE_START = re.compile(r"\d{4}\s*[-/.年]|\d{1,2}\s*[-/月]\d|\d{1,2}:\d{2}")
+_VALUE_STOP = re.compile(r"[|｜丨【】\[\]()（）<>《》,，。;；!！?？]|\s{2,}")
+_NAME_CHARS = re.compile(r"^[\w\u00c0-\u024f\u4e00-\u9fff·•.'’&\- ]+$")
+_MAX_VALUE = 40
+
+
+def _cut(value: str) -> str:
+    """The field value up to the next label, date or punctuation."""
+    end = len(value)
+    for pattern in (_ANY_LABEL, _DATE_START, _VALUE_STOP):
+        m = pattern.search(value)
+        if m and m.start() < end:
+            end = m.start()
+    return value[:end].strip(" :：-—/·")
+
+
+def _plausible(value: str) -> bool:
+    return 0 < len(value) <= _MAX_VALUE and _NAME_CHARS.match(value) is not None
+
+
+def _reporter_names(value: str) -> str | None:
+    # "记者 张三 李四 报道": keep the short name tokens, stop at the first non-name word.
+    names: list[str] = []
+    for token in re.split(r"[\s、，,/]+", _cut(value)):
+        if not token:
+            continue
+        if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", token) and not token.endswith(("报道", "摄")):
+            names.append(token)
+        else:
+            break
+    return " ".join(names) or None
+
+
+def find_byline(lines: Sequence[str]) -> Byline:
+    """Author and source (来源) from byline-like lines, nearest the top first.
+
+    来源 goes to ``source``; 作者 / 文/ / 记者 / English ``By NAME`` go to ``author``. Editors
+    (编辑, 责任编辑) are neither.
+    """
+    author: str | None = None
+    source: str | None = None
+    editor: str | None = None
+    for line in lines:
+        if len(line) > 200:
+            continue
+        if editor is None:
+            m = _EDITOR.search(line)
+            if m:
+                value = re.split(r"[\s_]", _cut(m["v"]))[0]
+                editor = value if _plausible(value) else None
+        if source is None:
+            m = _SOURCE.search(line)
+            if m:
+                value = _cut(m["v"])
+                if _plausible(value):
+                    source = value
+        if author is None:
+            author = _author_in(line)
+        if author is not None and source is not None and editor is not None:
+            break
+    return Byline(author, source, editor)
+
+
+def _author_in(line: str) -> str | None:
+    m = _AUTHOR.search(line)
+    if m:
+        value = " ".join(p for p in re.split(r"[\s、，,]+", _cut(m["v"])) if p)
+        if _plausible(value):
+            return value
+    if len(line) <= 80:
+        m = _REPORTER.search(line)
+        if m:
+            names = m["short"] or _reporter_names(m["v"])
+            if names:
+                return names
+        m = _BY.match(line)
+        if m:
+            value = re.sub(r"\s+(?:and|&)$", "", m["v"].strip())
+            if _plausible(value) and len(value.split()) <= 6:
+                return value
+    return None

@@ -1,0 +1,236 @@
+"""Main content: page chrome removed, readability-lxml picks the body, then line cleanup.
+
+Chrome is removed from the tree BEFORE readability scores it, so a long "related" or
+"hot articles" teaser block can never win over a short article. Afterwards, lines that
+are chrome by their text (breadcrumb, date/source line, share bar, copyright,
+上一篇/下一篇) are dropped. The HTML returned keeps paragraphs, images and tables; it is
+not sanitized (normalize does that) but carries no script or style.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import lxml.html
+from lxml import etree
+from readability import Document
+from readability.readability import Unparseable
+
+from feedsvc.extract.dom import clean_text, iter_elements, text_of
+
+__all__ = [
+    "RELATED_HEADINGS",
+    "clean_fragment",
+    "content_text",
+    "fix_lazy_images",
+    "is_related_heading",
+    "main_content",
+    "strip_chrome",
+]
+
+RELATED_HEADINGS = re.compile(
+    r"^(?:相关阅读|相关新闻|相关文章|相关推荐|相关报道|相关链接|延伸阅读|推荐阅读|热门文章|热门推荐|热门新闻"
+    r"|热点推荐|热点新闻|最新文章|最新新闻|最新资讯|猜你喜欢|精彩推荐|排行榜?|热门排行|点击排行|阅读排行"
+    r"|新闻排行|友情链接|图片新闻|推荐|更多|"
+    r"related(?: posts| articles| stories| content| news)?|popular(?: posts| articles| stories)?"
+    r"|recent posts|recent articles|most read|most popular|you may also like|read more|read next"
+    r"|more stories|more from .{1,30}|trending|further reading|see also)\s*[:：>»]*"
+    r"(?:\s*(?:more|更多)\s*[>»]*)?$",
+    re.I,
+)
+_CHROME_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:related|relate|recommend|recommended|share|sharing|social|comments?|breadcrumbs?"
+    r"|crumbs?|copyright|pager|pagination|sidebar|side-bar|footer|navbar|nav|menu|toolbar"
+    r"|advert|ads|hot-?news|rank|ranking)(?:$|[\s_-])",
+    re.I,
+)
+_LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url", "file")
+_PLACEHOLDER_SRC = re.compile(r"^data:|blank\.|loading|lazy|placeholder|spacer|grey\.gif|1x1", re.I)
+_CHROME_LINE_LABELS = re.compile(
+    r"来源\s*[:：]|作者\s*[:：]|编辑\s*[:：]|日期\s*[:：]|发布时间|发布日期|发表时间|浏览次数|点击数|阅读数|字号"
+)
+_POSITION = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置)")
+_SHARE = re.compile(r"分享到|分享至|扫一扫|扫描二维码|share this|share on|tweet this|打印本页|关闭窗口", re.I)
+_COPYRIGHT = re.compile(
+    r"版权所有|版权声明|copyright|©|all rights reserved|未经授权|禁止转载|不得转载|ICP备", re.I
+)
+_PREV_NEXT = re.compile(r"上一篇|下一篇|上一条|下一条|上一页|下一页|previous (?:post|article)|next (?:post|article)", re.I)
+_LINE_TAGS = frozenset(
+    "p div li span td section h1 h2 h3 h4 h5 h6 font center dd dl ul table header".split()
+)
+_BYLINE_START = re.compile(r"^(?:by|posted|written|作者|记者|文\s*/)", re.I)
+_DROP_TAGS = ("script", "style", "noscript", "template", "form", "button", "input", "select", "textarea")
+
+
+def fix_lazy_images(root: lxml.html.HtmlElement) -> None:
+    """Point ``src`` at the real image for lazy-loaded ``<img>`` (data-src, data-original…)."""
+    for img in iter_elements(root, "img"):
+        src = (img.get("src") or "").strip()
+        if src and not _PLACEHOLDER_SRC.search(src):
+            continue
+        for attr in _LAZY_ATTRS:
+            value = (img.get(attr) or "").strip()
+            if value and not value.startswith("data:"):
+                img.set("src", value)
+                break
+
+
+def _drop(el: lxml.html.HtmlElement) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def _is_substantial(el: lxml.html.HtmlElement) -> bool:
+    """Holds article-like text: never removed as chrome."""
+    if el.find(".//h1") is not None:
+        return True
+    long_paragraphs = sum(1 for p in iter_elements(el, "p") if len(text_of(p)) > 60)
+    return long_paragraphs >= 3
+
+
+def is_related_heading(text: str) -> bool:
+    return len(text) <= 30 and RELATED_HEADINGS.match(text) is not None
+
+
+def _related_blocks(root: lxml.html.HtmlElement) -> Iterable[lxml.html.HtmlElement]:
+    """Elements that belong to a 相关阅读 / 热门文章 / Related… block."""
+    out: list[lxml.html.HtmlElement] = []
+    for el in list(iter_elements(root)):
+        if el.tag in ("html", "body") or len(el) > 6:
+            continue
+        own = text_of(el)
+        if not own or not is_related_heading(own):
+            continue
+        heading = el
+        # Climb from the label to the element that sits beside the list it introduces.
+        for _ in range(3):
+            parent = heading.getparent()
+            if parent is None or parent.tag in ("body", "html") or text_of(parent) != own:
+                break
+            heading = parent
+        out.append(heading)
+        sibling = heading.getnext()
+        while sibling is not None:
+            if not isinstance(sibling.tag, str):
+                sibling = sibling.getnext()
+                continue
+            if sibling.tag in ("h1", "h2", "h3") or _is_substantial(sibling):
+                break
+            if is_related_heading(text_of(sibling)):
+                break
+            out.append(sibling)
+            sibling = sibling.getnext()
+    return out
+
+
+def strip_chrome(root: lxml.html.HtmlElement) -> None:
+    """Remove script/style, nav/aside/footer, related blocks and chrome-classed elements."""
+    for tag in _DROP_TAGS:
+        for el in list(iter_elements(root, tag)):
+            _drop(el)
+    for el in list(_related_blocks(root)):
+        _drop(el)
+    for el in list(iter_elements(root)):
+        if el.tag in ("html", "body") or el.getparent() is None:
+            continue
+        if el.tag in ("nav", "aside", "footer") and not _is_substantial(el):
+            _drop(el)
+            continue
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if marker.strip() and _CHROME_CLASS.search(marker) and not _is_substantial(el):
+            _drop(el)
+
+
+def _is_chrome_line(text: str, title_key: str) -> bool:
+    if not text:
+        return False
+    if _POSITION.match(text) or (title_key and re.sub(r"\s+", "", text) == title_key):
+        return True
+    if len(text) <= 100 and _BYLINE_START.match(text) and re.search(r"\d", text):
+        return True
+    if len(text) <= 160:
+        labels = {m.group(0)[:2] for m in _CHROME_LINE_LABELS.finditer(text)}
+        if len(labels) >= 2 or (labels and len(text) <= 60 and text.startswith(tuple(labels))):
+            return True
+    if len(text) <= 80 and (_SHARE.search(text) or _PREV_NEXT.search(text)):
+        return True
+    return len(text) <= 200 and _COPYRIGHT.search(text) is not None
+
+
+def clean_fragment(root: lxml.html.HtmlElement, title: str | None = None) -> None:
+    """Drop chrome lines from extracted content (deepest elements first): breadcrumb,
+    date/source and byline lines, the title repeated, share bars, copyright, 上一篇/下一篇."""
+    title_key = re.sub(r"\s+", "", title or "")
+    for tag in _DROP_TAGS:
+        for el in list(iter_elements(root, tag)):
+            _drop(el)
+    for el in list(_related_blocks(root)):
+        _drop(el)
+    candidates = [
+        el
+        for el in iter_elements(root)
+        if el.tag in _LINE_TAGS
+    ]
+    for el in reversed(candidates):
+        if el is root or el.getparent() is None:
+            continue
+        if el.find(".//img") is not None and el.tag != "span":
+            continue
+        if _is_chrome_line(text_of(el), title_key):
+            _drop(el)
+
+
+def content_text(html: str) -> str:
+    """Plain text of an HTML fragment, blocks joined by spaces."""
+    try:
+        frag = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    return text_of(frag)
+
+
+def _serialize(el: lxml.html.HtmlElement, *, with_tail: bool = True) -> str:
+    return lxml.html.tostring(el, encoding="unicode", method="html", with_tail=with_tail)
+
+
+def main_content(root: lxml.html.HtmlElement, page_url: str, title: str | None = None) -> str | None:
+    """Readability's pick of the main content of an already chrome-stripped tree."""
+    html = _serialize(root, with_tail=False)
+    try:
+        summary = Document(html, url=page_url).summary(html_partial=True)
+    except (Unparseable, ValueError, etree.LxmlError):
+        return None
+    if not summary or not summary.strip():
+        return None
+    try:
+        frag = lxml.html.fragment_fromstring(summary, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    clean_fragment(frag, title)
+    if not clean_text(text_of(frag)) and frag.find(".//img") is None:
+        return None
+    return _inner(frag)
+
+
+def _inner(frag: lxml.html.HtmlElement) -> str:
+    # readability wraps its pick in one <div>; keep that wrapper's children only.
+    while len(frag) == 1 and not (frag.text or "").strip() and not (frag[0].tail or "").strip() and frag[0].tag == "div":
+        frag = frag[0]
+    for child in frag:
+        if child.tag in ("td", "th", "tr", "tbody"):
+            child.tag = "div"  # a bare table cell is not valid on its own
+    parts = [frag.text or ""] + [_serialize(child) for child in frag]
+    return "".join(parts).strip()
+
+
+def selected_content(elements: list[lxml.html.HtmlElement], title: str | None = None) -> str | None:
+    """Content chosen by a source's ``content`` selector, cleaned the same way."""
+    if not elements:
+        return None
+    wrapper = lxml.html.Element("div")
+    for el in elements:
+        wrapper.append(lxml.html.fromstring(_serialize(el, with_tail=False)))
+    clean_fragment(wrapper, title)
+    html = _inner(wrapper)
+    return html or None

@@ -1,0 +1,201 @@
+"""Structured data declared by the page: JSON-LD, OpenGraph / ``article:*`` / named meta,
+``<time datetime>``, ``<link rel=canonical>`` and ``<html lang>``."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+
+from feedsvc.extract.dom import clean_text, iter_elements
+
+__all__ = ["JsonLd", "PageMeta", "language_tag", "read_json_ld", "read_meta"]
+
+_ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "scholarlyarticle",
+        "techarticle",
+        "report",
+        "liveblogposting",
+        "socialmediaposting",
+        "posting",
+    }
+)
+
+
+@dataclass(frozen=True)
+class JsonLd:
+    """The fields feedsvc uses from the page's first article-typed JSON-LD object."""
+
+    headline: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    author: str | None = None
+    section: str | None = None
+    image: str | None = None
+    description: str | None = None
+    url: str | None = None
+    breadcrumbs: tuple[str, ...] = ()
+
+
+def _walk(node: Any) -> list[dict[str, Any]]:
+    """Every object in a JSON-LD value, flattening lists and ``@graph``."""
+    out: list[dict[str, Any]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[0:0] = item
+        elif isinstance(item, dict):
+            out.append(item)
+            graph = item.get("@graph")
+            if isinstance(graph, list):
+                stack.extend(graph)
+    return out
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    raw = obj.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
+
+
+def _name(value: Any) -> str | None:
+    """A person/org/section name from a string, an object with ``name``, or a list of them."""
+    if isinstance(value, str):
+        text = clean_text(value)
+        return text or None
+    if isinstance(value, dict):
+        return _name(value.get("name"))
+    if isinstance(value, list):
+        names = [n for n in (_name(v) for v in value) if n]
+        return ", ".join(dict.fromkeys(names)) or None
+    return None
+
+
+def _url(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        return _url(value.get("url") or value.get("contentUrl") or value.get("@id"))
+    if isinstance(value, list) and value:
+        return _url(value[0])
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return clean_text(value) or None
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    return None
+
+
+def _loads(raw: str) -> Any:
+    # Pages embed raw newlines/tabs inside strings and trailing semicolons; be lenient.
+    text = raw.strip().rstrip(";")
+    text = re.sub(r"^\s*<!--|-->\s*$", "", text)
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        return None
+
+
+def read_json_ld(root: lxml.html.HtmlElement) -> JsonLd:
+    objects: list[dict[str, Any]] = []
+    for script in root.xpath("//script[contains(translate(@type,'LDJSON','ldjson'),'ld+json')]"):
+        if isinstance(script, lxml.html.HtmlElement) and script.text:
+            objects.extend(_walk(_loads(script.text)))
+    article = next((o for o in objects if _types(o) & _ARTICLE_TYPES), None)
+    crumbs: tuple[str, ...] = ()
+    for obj in objects:
+        if "breadcrumblist" in _types(obj):
+            items = obj.get("itemListElement")
+            if isinstance(items, list):
+                ordered = sorted(
+                    (i for i in items if isinstance(i, dict)),
+                    key=lambda i: i.get("position") if isinstance(i.get("position"), int) else 0,
+                )
+                names = [_name(i.get("name")) or _name(i.get("item")) for i in ordered]
+                crumbs = tuple(n for n in names if n)
+            break
+    if article is None:
+        return JsonLd(breadcrumbs=crumbs)
+    return JsonLd(
+        headline=_text(article.get("headline")) or _text(article.get("name")),
+        published=_text(article.get("datePublished")) or _text(article.get("dateCreated")),
+        modified=_text(article.get("dateModified")),
+        author=_name(article.get("author")),
+        section=_name(article.get("articleSection")),
+        image=_url(article.get("image")) or _url(article.get("thumbnailUrl")),
+        description=_text(article.get("description")),
+        url=_url(article.get("url")) or _url(article.get("mainEntityOfPage")),
+        breadcrumbs=crumbs,
+    )
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """``<meta>`` values keyed by lower-cased name/property (first occurrence wins)."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    canonical: str | None = None
+    lang: str | None = None
+
+    def get(self, *keys: str) -> str | None:
+        for key in keys:
+            value = self.values.get(key)
+            if value:
+                return value
+        return None
+
+
+def read_meta(root: lxml.html.HtmlElement) -> PageMeta:
+    values: dict[str, str] = {}
+    for meta in iter_elements(root, "meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        content = meta.get("content")
+        if key and content and content.strip():
+            values.setdefault(key.strip().lower(), clean_text(content))
+        equiv = meta.get("http-equiv")
+        if equiv and content and equiv.strip().lower() == "content-language":
+            values.setdefault("content-language", content.strip())
+    canonical = None
+    for link in iter_elements(root, "link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "canonical" in rel and link.get("href"):
+            canonical = link.get("href", "").strip() or None
+            break
+    lang = root.get("lang") or root.get("xml:lang") or values.get("content-language")
+    return PageMeta(values, canonical, language_tag(lang or values.get("og:locale")))
+
+
+def language_tag(value: str | None) -> str | None:
+    """``zh_CN`` / ``ZH-cn`` → ``zh-CN``; None for empty or malformed values."""
+    if not value:
+        return None
+    first = value.split(",")[0].strip().replace("_", "-")
+    parts = [p for p in first.split("-") if p]
+    if not parts or not re.fullmatch(r"[A-Za-z]{2,3}", parts[0]):
+        return None
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if not re.fullmatch(r"[A-Za-z0-9]{1,8}", part):
+            break
+        if len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        elif len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        else:
+            out.append(part.lower())
+    return "-".join(out)

@@ -1,0 +1,375 @@
+"""``refresh_source``: the one orchestrator that wires the pipeline stages together.
+
+1. fetch the source's list page(s) with stored validators (a 304 costs no parsing)
+2. find the article links (``extract.extract_list``, off the event loop)
+3. fetch NEW article pages, plus a few known ones re-checked for edits (conditional GET)
+4. extract + normalize each article (off the event loop, one round trip per page)
+5. save everything in one lease-fenced transaction (``Store.save_refresh``)
+
+A failure of the list page fails the source (recorded, backed off; its stored articles stay
+in the feeds). A failure of one article page is logged and that article is simply retried
+next time: it was never stored, so it is still "new" then. Nothing is lost either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from feedsvc.config import Settings
+from feedsvc.errors import ExtractError, FeedsvcError, FetchError, LeaseLostError
+from feedsvc.extract import extract_article, extract_list
+from feedsvc.fetch import Fetcher
+from feedsvc.models import (
+    ExtractedArticle,
+    FetchResult,
+    FetchRun,
+    FetchStatus,
+    KnownArticle,
+    ListItem,
+    ListPage,
+    NormalizedArticle,
+    PageValidators,
+    RefreshOutcome,
+    Selectors,
+    SourceConfig,
+    SourceState,
+)
+from feedsvc.normalize import normalize_article, normalize_url
+from feedsvc.refresh.offload import Offloader
+from feedsvc.refresh.policy import next_check
+from feedsvc.store import Store
+
+log = logging.getLogger(__name__)
+
+# Stop starting new article fetches once this share of the lease has gone, so the save
+# still lands while we hold the lease.
+LEASE_SAFETY = 0.7
+
+
+@dataclass
+class RefreshContext:
+    settings: Settings
+    store: Store
+    fetcher: Fetcher
+    offloader: Offloader
+    owner: str
+    now: Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    source_id: str
+    status: FetchStatus
+    seconds: float
+    new: int = 0
+    updated: int = 0
+    items_seen: int = 0
+    error: str | None = None
+    article_errors: tuple[str, ...] = field(default=())
+
+    def line(self) -> str:
+        if self.status is FetchStatus.FAILED:
+            return f"{self.source_id}: FAILED after {self.seconds:.2f}s: {self.error}"
+        tail = f", {len(self.article_errors)} article errors" if self.article_errors else ""
+        return (
+            f"{self.source_id}: {self.status.value}, {self.items_seen} links, "
+            f"{self.new} new, {self.updated} updated in {self.seconds:.2f}s{tail}"
+        )
+
+
+def source_zone(source: SourceConfig, settings: Settings) -> ZoneInfo:
+    return ZoneInfo(source.timezone or settings.timezone)
+
+
+def allow_private(source: SourceConfig, settings: Settings) -> bool:
+    if source.allow_private_networks is not None:
+        return source.allow_private_networks
+    return settings.allow_private_networks
+
+
+def parse_list_page(
+    html: str, page_url: str, selectors: Selectors | None, zone_name: str, now: datetime
+) -> ListPage:
+    """Extraction entry point for the offloader (module-level, so it pickles)."""
+    return extract_list(html, page_url, selectors=selectors, tz=ZoneInfo(zone_name), now=now)
+
+
+def process_article(
+    fetch: FetchResult,
+    link_url: str,
+    list_item: ListItem | None,
+    source: SourceConfig,
+    zone_name: str,
+    now: datetime,
+    first_seen: datetime | None,
+) -> NormalizedArticle:
+    """Extract and normalize one article page in a single trip off the event loop."""
+    extracted = extract_article(
+        fetch.text, fetch.final_url, selectors=source.selectors, tz=ZoneInfo(zone_name), now=now
+    )
+    return normalize_article(
+        extracted,
+        link_url=link_url,
+        list_item=list_item,
+        fetch=fetch,
+        source=source,
+        now=now,
+        first_seen=first_seen,
+    )
+
+
+def article_from_list_item(
+    item: ListItem, link_url: str, source: SourceConfig, now: datetime
+) -> NormalizedArticle:
+    """For sources with ``full_text: false``: the list item is all there is."""
+    extracted = ExtractedArticle(
+        url=item.url,
+        title=item.title,
+        published=item.published,
+        published_has_time=item.published_has_time,
+        summary=item.summary,
+        image=item.image,
+        provenance={"title": "list", "published": "list"},
+    )
+    return normalize_article(
+        extracted, link_url=link_url, list_item=item, fetch=None, source=source, now=now
+    )
+
+
+@dataclass
+class _ListScan:
+    items: list[ListItem] = field(default_factory=list)
+    validators: list[tuple[str, PageValidators]] = field(default_factory=list)
+    pages_fetched: int = 0
+    pages_not_modified: int = 0
+
+
+async def _scan_lists(ctx: RefreshContext, state: SourceState, now: datetime) -> _ListScan:
+    source = state.config
+    stored = await ctx.store.page_validators(source.id)
+    zone_name = source.timezone or ctx.settings.timezone
+    # Backfill: follow pagination on the first successful refresh only.
+    max_pages = 1 if state.backfilled else max(1, source.max_pages)
+    scan = _ListScan()
+    seen: set[str] = set()
+    for start_url in source.urls:
+        url: str | None = start_url
+        for page_no in range(max_pages):
+            if url is None or url in seen:
+                break
+            seen.add(url)
+            result = await ctx.fetcher.fetch(
+                url,
+                validators=stored.get(url) if page_no == 0 else None,
+                allow_private=allow_private(source, ctx.settings),
+                encoding=source.encoding,
+            )
+            if page_no == 0:
+                scan.validators.append(
+                    (url, PageValidators(etag=result.etag, last_modified=result.last_modified))
+                )
+            if result.not_modified:
+                scan.pages_not_modified += 1
+                break
+            scan.pages_fetched += 1
+            page = await ctx.offloader.run(
+                parse_list_page, result.text, result.final_url, source.selectors, zone_name, now
+            )
+            if not page.items and page_no == 0:
+                raise ExtractError(url, "no article links found on the list page")
+            scan.items.extend(page.items)
+            url = page.next_page_url
+    return scan
+
+
+def _dedupe_links(items: list[ListItem]) -> list[tuple[str, ListItem]]:
+    out: dict[str, ListItem] = {}
+    for item in items:
+        try:
+            link = normalize_url(item.url)
+        except ValueError:
+            log.info("skipping link that is not http(s): %s", item.url)
+            continue
+        out.setdefault(link, item)
+    return list(out.items())
+
+
+async def _fetch_and_process(
+    ctx: RefreshContext,
+    source: SourceConfig,
+    link_url: str,
+    item: ListItem | None,
+    known: KnownArticle | None,
+    now: datetime,
+) -> NormalizedArticle | None:
+    """One article: None means "checked, unchanged" (304)."""
+    validators = (
+        PageValidators(etag=known.etag, last_modified=known.last_modified) if known else None
+    )
+    fetch = await ctx.fetcher.fetch(
+        item.url if item else link_url,
+        validators=validators,
+        allow_private=allow_private(source, ctx.settings),
+        encoding=source.encoding,
+    )
+    if fetch.not_modified:
+        return None
+    return await ctx.offloader.run(
+        process_article,
+        fetch,
+        link_url,
+        item,
+        source,
+        source.timezone or ctx.settings.timezone,
+        now,
+        known.first_seen if known else None,
+    )
+
+
+async def _collect_articles(
+    ctx: RefreshContext,
+    state: SourceState,
+    links: list[tuple[str, ListItem]],
+    now: datetime,
+    deadline: float,
+) -> tuple[list[NormalizedArticle], list[str], list[str]]:
+    source = state.config
+    settings = ctx.settings
+    known = await ctx.store.known_articles([link for link, _ in links])
+    new_links = [(link, item) for link, item in links if link not in known]
+    if not source.full_text:
+        listed = [article_from_list_item(i, link, source, now) for link, i in new_links]
+        return listed, [], []
+
+    jobs: list[tuple[str, ListItem | None, KnownArticle | None]] = [
+        (link, item, None) for link, item in new_links[: settings.max_new_per_refresh]
+    ]
+    if settings.recheck_per_refresh > 0:
+        since = now - timedelta(hours=settings.recheck_hours)
+        min_gap = timedelta(seconds=source.interval_seconds)
+        on_list = dict(links)
+        for art in await ctx.store.articles_to_recheck(
+            source.id, since, settings.recheck_per_refresh
+        ):
+            if art.last_checked_at <= now - min_gap:
+                jobs.append((art.link_url, on_list.get(art.link_url), art))
+
+    articles: list[NormalizedArticle] = []
+    checked: list[str] = []
+    errors: list[str] = []
+
+    async def run(link: str, item: ListItem | None, prior: KnownArticle | None) -> None:
+        if time.monotonic() > deadline:
+            errors.append(f"{link}: postponed, refresh ran out of its lease time")
+            return
+        try:
+            article = await _fetch_and_process(ctx, source, link, item, prior, now)
+        except (FetchError, ExtractError) as exc:
+            errors.append(str(exc))
+            log.warning("source %s: article skipped: %s", source.id, exc)
+            return
+        except Exception as exc:  # a bug in one page's handling must not sink the source
+            errors.append(f"{link}: {type(exc).__name__}: {exc}")
+            log.exception("source %s: unexpected error on %s", source.id, link)
+            return
+        if article is None:
+            checked.append(link)
+        else:
+            articles.append(article)
+
+    await asyncio.gather(*(run(*job) for job in jobs))
+    return articles, checked, errors
+
+
+async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshReport:
+    """Refresh one claimed source and record the outcome. Never raises for source errors."""
+    source = state.config
+    started = ctx.now()
+    t0 = time.monotonic()
+    deadline = t0 + ctx.settings.lease_seconds * LEASE_SAFETY
+    try:
+        scan = await _scan_lists(ctx, state, started)
+        links = _dedupe_links(scan.items)
+        articles, checked, errors = await _collect_articles(ctx, state, links, started, deadline)
+        finished = ctx.now()
+        unchanged = scan.pages_fetched == 0 and not articles
+        status = FetchStatus.NOT_MODIFIED if unchanged else FetchStatus.OK
+        outcome = RefreshOutcome(
+            source_id=source.id,
+            owner=ctx.owner,
+            started_at=started,
+            finished_at=finished,
+            next_check_at=next_check(
+                interval_seconds=source.interval_seconds,
+                now=finished,
+                jitter=ctx.settings.jitter,
+            ),
+            status=status,
+            articles=tuple(articles),
+            checked_link_urls=tuple(checked),
+            validators=tuple(scan.validators),
+            backfilled=state.backfilled or scan.pages_fetched > 0,
+            items_seen=len(links),
+            errors=tuple(errors),
+        )
+        saved = await ctx.store.save_refresh(outcome)
+    except LeaseLostError as exc:
+        log.warning("%s", exc)
+        return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=str(exc))
+    except Exception as exc:
+        return await _record_failure(ctx, state, started, t0, exc)
+    report = RefreshReport(
+        source_id=source.id,
+        status=status,
+        seconds=time.monotonic() - t0,
+        new=saved.new,
+        updated=saved.updated,
+        items_seen=len(links),
+        article_errors=tuple(errors),
+    )
+    log.info("%s", report.line())
+    return report
+
+
+async def _record_failure(
+    ctx: RefreshContext, state: SourceState, started: datetime, t0: float, exc: Exception
+) -> RefreshReport:
+    source = state.config
+    if isinstance(exc, FeedsvcError):
+        message = str(exc)
+        log.warning("source %s failed: %s", source.id, message)
+    else:
+        message = f"unexpected {type(exc).__name__}: {exc}"
+        log.exception("source %s failed unexpectedly", source.id)
+    finished = ctx.now()
+    errors = state.error_count + 1
+    try:
+        await ctx.store.record_failure(
+            source.id,
+            ctx.owner,
+            error=message,
+            finished_at=finished,
+            next_check_at=next_check(
+                interval_seconds=source.interval_seconds,
+                now=finished,
+                error_count=errors,
+                jitter=ctx.settings.jitter,
+                max_backoff_seconds=ctx.settings.max_backoff,
+            ),
+            run=FetchRun(
+                source_id=source.id,
+                started_at=started,
+                finished_at=finished,
+                status=FetchStatus.FAILED,
+                error=message,
+            ),
+        )
+    except LeaseLostError as lost:
+        log.warning("%s", lost)
+    return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=message)

@@ -1,0 +1,69 @@
+"""Assembles the long-lived pieces (store, fetcher, parser pool) for the CLI and the server."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from feedsvc.config import AppConfig, Settings
+from feedsvc.fetch import Fetcher
+from feedsvc.refresh.offload import Offloader
+from feedsvc.refresh.worker import RefreshContext
+from feedsvc.store import Store
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_owner(role: str) -> str:
+    """A lease owner name that tells an admin which process holds a source."""
+    return f"{role}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@asynccontextmanager
+async def open_store(config: AppConfig, *, migrate: bool) -> AsyncIterator[Store]:
+    store = await Store.open(config.settings.database_url, migrate=migrate)
+    try:
+        if config.path is not None:
+            await store.sync_sources(config.sources, utc_now())
+        yield store
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
+async def refresh_context(
+    settings: Settings,
+    store: Store,
+    *,
+    owner: str,
+    now: Callable[[], datetime] = utc_now,
+) -> AsyncIterator[RefreshContext]:
+    offloader = Offloader(settings.extract_workers)
+    try:
+        async with Fetcher(settings) as fetcher:
+            yield RefreshContext(
+                settings=settings,
+                store=store,
+                fetcher=fetcher,
+                offloader=offloader,
+                owner=owner,
+                now=now,
+            )
+    finally:
+        offloader.close()

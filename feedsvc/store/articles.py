@@ -1,0 +1,300 @@
+"""Articles: lookups for the worker and the one-transaction save of a refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from feedsvc.models import (
+    FeedKey,
+    FeedKind,
+    FetchRun,
+    KnownArticle,
+    NormalizedArticle,
+    RefreshOutcome,
+    SaveResult,
+)
+from feedsvc.store.feeds import bump_versions, ensure_category
+from feedsvc.store.schema import article_links, article_sources, articles, page_validators
+from feedsvc.store.sources import finish_lease, insert_run
+from feedsvc.store.sql import chunks, insert
+
+LATEST = FeedKey(FeedKind.LATEST)
+
+
+def _known(row: Row[tuple[object, ...]]) -> KnownArticle:
+    m = row._mapping
+    return KnownArticle(
+        entry_id=m["entry_id"],
+        canonical_url=m["canonical_url"],
+        link_url=m["link_url"],
+        content_hash=m["content_hash"],
+        published=m["published"],
+        first_seen=m["first_seen"],
+        last_checked_at=m["last_checked_at"],
+        etag=m["etag"],
+        last_modified=m["last_modified"],
+    )
+
+
+async def _rows_by_url(
+    conn: AsyncConnection, urls: Sequence[str]
+) -> tuple[dict[str, Row[tuple[object, ...]]], dict[str, Row[tuple[object, ...]]]]:
+    """Article rows keyed by canonical URL, and by any link URL that ever led to them."""
+    by_canonical: dict[str, Row[tuple[object, ...]]] = {}
+    by_link: dict[str, Row[tuple[object, ...]]] = {}
+    unique = sorted(set(urls))
+    for part in chunks(unique):
+        for row in await conn.execute(select(articles).where(articles.c.canonical_url.in_(part))):
+            by_canonical[row.canonical_url] = row
+        linked = select(articles, article_links.c.link_url.label("via_link")).join(
+            article_links, article_links.c.article_id == articles.c.id
+        )
+        for row in await conn.execute(linked.where(article_links.c.link_url.in_(part))):
+            by_link[row.via_link] = row
+    return by_canonical, by_link
+
+
+async def known_articles(conn: AsyncConnection, urls: Sequence[str]) -> dict[str, KnownArticle]:
+    by_canonical, by_link = await _rows_by_url(conn, urls)
+    found: dict[str, KnownArticle] = {}
+    for url in urls:
+        row = by_canonical.get(url) or by_link.get(url)
+        if row is not None:
+            found[url] = _known(row)
+    return found
+
+
+async def articles_to_recheck(
+    conn: AsyncConnection, source_id: str, since: datetime, limit: int
+) -> list[KnownArticle]:
+    rows = await conn.execute(
+        select(articles)
+        .join(article_sources, article_sources.c.article_id == articles.c.id)
+        .where(article_sources.c.source_id == source_id, articles.c.first_seen > since)
+        .order_by(articles.c.last_checked_at, articles.c.id)
+        .limit(limit)
+    )
+    return [_known(row) for row in rows]
+
+
+@dataclass
+class _Save:
+    """Running totals of one save_refresh."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changed: set[FeedKey] = field(default_factory=set)
+
+    def touch(self, source_ids: set[str], *categories: str | None) -> None:
+        self.changed.add(LATEST)
+        self.changed.update(FeedKey(FeedKind.SOURCE, s) for s in source_ids)
+        self.changed.update(FeedKey(FeedKind.CATEGORY, c) for c in categories if c)
+
+
+async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutcome) -> SaveResult:
+    """See Store.save_refresh. Runs inside the caller's write transaction."""
+    at = outcome.finished_at
+    schedule: dict[str, object] = {
+        "next_check_at": outcome.next_check_at,
+        "error_count": 0,
+        "last_error": None,
+        "last_success_at": at,
+    }
+    if outcome.backfilled:
+        schedule["backfilled"] = True
+    # First, so a lost lease raises before anything is written.
+    await finish_lease(conn, source_id=outcome.source_id, owner=outcome.owner, values=schedule)
+
+    totals = _Save()
+    # One row per canonical URL (the last one wins), in a stable order so concurrent
+    # saves lock shared article rows in the same order.
+    batch = {a.canonical_url: a for a in outcome.articles}
+    items = [batch[url] for url in sorted(batch)]
+    by_canonical, by_link = await _rows_by_url(
+        conn, [a.canonical_url for a in items] + [a.link_url for a in items]
+    )
+    for article in items:
+        row = by_canonical.get(article.canonical_url) or by_link.get(article.link_url)
+        article_id = None if row is not None else await _insert(conn, dialect, outcome, article)
+        if article_id is not None:
+            totals.new += 1
+            totals.touch({outcome.source_id}, article.category)
+            continue
+        if row is None:  # lost an insert race to another worker: treat as existing
+            row = (
+                await conn.execute(
+                    select(articles).where(articles.c.canonical_url == article.canonical_url)
+                )
+            ).one()
+        await _merge(conn, dialect, outcome, article, row, totals)
+
+    await _mark_checked(conn, outcome.checked_link_urls, at)
+    for url, validators in outcome.validators:
+        await conn.execute(
+            insert(dialect, page_validators)
+            .values(
+                source_id=outcome.source_id,
+                url=url,
+                etag=validators.etag,
+                last_modified=validators.last_modified,
+            )
+            .on_conflict_do_update(
+                index_elements=[page_validators.c.source_id, page_validators.c.url],
+                set_={"etag": validators.etag, "last_modified": validators.last_modified},
+            )
+        )
+    await bump_versions(conn, dialect, totals.changed, at)
+    await insert_run(
+        conn,
+        FetchRun(
+            source_id=outcome.source_id,
+            started_at=outcome.started_at,
+            finished_at=at,
+            status=outcome.status,
+            new_count=totals.new,
+            updated_count=totals.updated,
+            items_seen=outcome.items_seen,
+            error="\n".join(outcome.errors) or None,
+        ),
+    )
+    return SaveResult(
+        new=totals.new,
+        updated=totals.updated,
+        unchanged=totals.unchanged,
+        feeds_changed=tuple(sorted(totals.changed, key=str)),
+    )
+
+
+async def _insert(
+    conn: AsyncConnection, dialect: str, outcome: RefreshOutcome, article: NormalizedArticle
+) -> int | None:
+    """Insert a new article; None when a concurrent save inserted it first."""
+    at = outcome.finished_at
+    if article.category:
+        await ensure_category(conn, dialect, article.category, at)
+    article_id: int | None = await conn.scalar(
+        insert(dialect, articles)
+        .values(
+            entry_id=article.entry_id,
+            canonical_url=article.canonical_url,
+            link_url=article.link_url,
+            source_id=outcome.source_id,
+            title=article.title,
+            published=article.published,
+            published_is_fallback=article.published_is_fallback,
+            updated=article.published,
+            first_seen=at,
+            last_checked_at=at,
+            author=article.author,
+            category=article.category,
+            content_html=article.content_html,
+            summary=article.summary,
+            image=article.image,
+            content_hash=article.content_hash,
+            language=article.language,
+            etag=article.etag,
+            last_modified=article.last_modified,
+        )
+        .on_conflict_do_nothing()
+        .returning(articles.c.id)
+    )
+    if article_id is None:
+        return None
+    await _link(conn, dialect, article_id, outcome.source_id, article.link_url, at)
+    return article_id
+
+
+async def _link(
+    conn: AsyncConnection,
+    dialect: str,
+    article_id: int,
+    source_id: str,
+    link_url: str,
+    at: datetime,
+) -> bool:
+    """Record that ``source_id`` lists the article via ``link_url``; True if newly listed."""
+    await conn.execute(
+        insert(dialect, article_links)
+        .values(link_url=link_url, article_id=article_id)
+        .on_conflict_do_nothing()
+    )
+    added = await conn.scalar(
+        insert(dialect, article_sources)
+        .values(article_id=article_id, source_id=source_id, first_seen=at)
+        .on_conflict_do_nothing()
+        .returning(article_sources.c.source_id)
+    )
+    return added is not None
+
+
+async def _merge(
+    conn: AsyncConnection,
+    dialect: str,
+    outcome: RefreshOutcome,
+    article: NormalizedArticle,
+    row: Row[tuple[object, ...]],
+    totals: _Save,
+) -> None:
+    """Apply a re-fetched article to its stored row: edit, late real date, or just checked."""
+    at = outcome.finished_at
+    old = row._mapping
+    article_id: int = old["id"]
+    if await _link(conn, dialect, article_id, outcome.source_id, article.link_url, at):
+        # Already in 'latest' and its category; only this source's feed gains an entry.
+        totals.changed.add(FeedKey(FeedKind.SOURCE, outcome.source_id))
+    values: dict[str, object] = {
+        "last_checked_at": at,
+        "etag": article.etag,
+        "last_modified": article.last_modified,
+    }
+    edited = article.content_hash != old["content_hash"]
+    real_date_arrived = (
+        old["published_is_fallback"]
+        and not article.published_is_fallback
+        and article.published != old["published"]
+    )
+    if not edited and not real_date_arrived:
+        totals.unchanged += 1
+        await conn.execute(update(articles).where(articles.c.id == article_id).values(values))
+        return
+    if real_date_arrived:
+        values.update(published=article.published, published_is_fallback=False)
+    if edited:
+        if article.category:
+            await ensure_category(conn, dialect, article.category, at)
+        values.update(
+            title=article.title,
+            author=article.author,
+            category=article.category,
+            content_html=article.content_html,
+            summary=article.summary,
+            image=article.image,
+            content_hash=article.content_hash,
+            language=article.language,
+            updated=max(at, article.published),
+        )
+    await conn.execute(update(articles).where(articles.c.id == article_id).values(values))
+    listed_by = set(
+        await conn.scalars(
+            select(article_sources.c.source_id).where(article_sources.c.article_id == article_id)
+        )
+    )
+    totals.updated += 1
+    totals.touch(listed_by, old["category"], article.category if edited else None)
+
+
+async def _mark_checked(conn: AsyncConnection, urls: Sequence[str], at: datetime) -> None:
+    if not urls:
+        return
+    by_canonical, by_link = await _rows_by_url(conn, urls)
+    ids = sorted({row.id for row in [*by_canonical.values(), *by_link.values()]})
+    for part in chunks(ids):
+        await conn.execute(
+            update(articles).where(articles.c.id.in_(part)).values(last_checked_at=at)
+        )

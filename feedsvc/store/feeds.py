@@ -1,0 +1,253 @@
+"""The read side of feeds, plus the version bumps and categories that writes maintain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import Row, case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedVersion, StoredArticle
+from feedsvc.store.codec import category_slug, source_config_from_json
+from feedsvc.store.schema import article_sources, articles, categories, feed_versions, sources
+from feedsvc.store.sql import insert
+from feedsvc.store.types import UTCDateTime
+
+# feed_version() of a feed that exists but never changed: version 0 at this time for
+# 'latest' (sources and categories use their creation time instead).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The interval reported for a feed with no sources at all (an empty 'latest').
+DEFAULT_INTERVAL_SECONDS = 3600
+MAX_SLUG_SUFFIX = 100
+
+
+async def bump_versions(
+    conn: AsyncConnection, dialect: str, keys: Iterable[FeedKey], at: datetime
+) -> None:
+    """version + 1 and updated_at = max(updated_at, at) for each key, creating rows.
+
+    Keys are written in sorted order so concurrent writers lock rows in the same order
+    (no deadlocks on PostgreSQL).
+    """
+    for key in sorted({str(k) for k in keys}):
+        stmt = insert(dialect, feed_versions).values(key=key, version=1, updated_at=at)
+        at_param = literal(at, UTCDateTime)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[feed_versions.c.key],
+            set_={
+                "version": feed_versions.c.version + 1,
+                # Never backwards: a slow worker may commit an older finished_at.
+                "updated_at": case(
+                    (feed_versions.c.updated_at < at_param, at_param),
+                    else_=feed_versions.c.updated_at,
+                ),
+            },
+        )
+        await conn.execute(stmt)
+
+
+async def ensure_category(conn: AsyncConnection, dialect: str, name: str, now: datetime) -> None:
+    """Create the category if missing, with a unique slug (``-2``, ``-3`` … on collision)."""
+    exists = await conn.scalar(select(categories.c.name).where(categories.c.name == name))
+    if exists is not None:
+        return
+    base = category_slug(name)
+    for attempt in range(1, MAX_SLUG_SUFFIX + 1):
+        slug = None if base is None else (base if attempt == 1 else f"{base}-{attempt}")
+        # DO NOTHING (no target) absorbs a concurrent insert of the same name or slug.
+        await conn.execute(
+            insert(dialect, categories)
+            .values(name=name, slug=slug, created_at=now)
+            .on_conflict_do_nothing()
+        )
+        if await conn.scalar(select(categories.c.name).where(categories.c.name == name)):
+            return
+        if slug is None:
+            break
+    raise RuntimeError(f"category {name!r}: could not allocate a unique slug from {base!r}")
+
+
+async def resolve_category(conn: AsyncConnection, name_or_slug: str) -> str | None:
+    name = await conn.scalar(select(categories.c.name).where(categories.c.name == name_or_slug))
+    if name is not None:
+        return str(name)
+    name = await conn.scalar(
+        select(categories.c.name).where(categories.c.slug == name_or_slug.lower())
+    )
+    return None if name is None else str(name)
+
+
+async def feed_version(conn: AsyncConnection, key: FeedKey) -> FeedVersion | None:
+    """The feed's version, or version 0 for a feed that exists but never changed.
+
+    A version-0 feed reports the creation time of its source or category as
+    ``updated_at`` (the epoch for 'latest'), so it still has a stable Last-Modified.
+    None means no such feed.
+    """
+    row = (
+        await conn.execute(
+            select(feed_versions.c.version, feed_versions.c.updated_at).where(
+                feed_versions.c.key == str(key)
+            )
+        )
+    ).first()
+    if row is not None:
+        return FeedVersion(key=key, version=row.version, updated_at=row.updated_at)
+    created: datetime | None
+    if key.kind is FeedKind.LATEST:
+        created = EPOCH
+    elif key.kind is FeedKind.SOURCE:
+        created = await conn.scalar(select(sources.c.created_at).where(sources.c.id == key.value))
+    else:
+        created = await conn.scalar(
+            select(categories.c.created_at).where(categories.c.name == key.value)
+        )
+    return None if created is None else FeedVersion(key=key, version=0, updated_at=created)
+
+
+def _stored_article(row: Row[tuple[object, ...]]) -> StoredArticle:
+    m = row._mapping
+    return StoredArticle(
+        entry_id=m["entry_id"],
+        canonical_url=m["canonical_url"],
+        source_id=m["feed_source_id"],
+        source_name=m["source_name"],
+        title=m["title"],
+        published=m["published"],
+        updated=m["updated"],
+        first_seen=m["first_seen"],
+        author=m["author"],
+        category=m["category"],
+        content_html=m["content_html"],
+        summary=m["summary"],
+        image=m["image"],
+        language=m["language"],
+    )
+
+
+async def feed_entries(conn: AsyncConnection, key: FeedKey, limit: int) -> list[StoredArticle]:
+    """Newest first (published, then id). In a source feed, entries name that source;
+    elsewhere they name the source that found the article first."""
+    cols = [
+        articles.c.entry_id,
+        articles.c.canonical_url,
+        articles.c.title,
+        articles.c.published,
+        articles.c.updated,
+        articles.c.first_seen,
+        articles.c.author,
+        articles.c.category,
+        articles.c.content_html,
+        articles.c.summary,
+        articles.c.image,
+        articles.c.language,
+        sources.c.id.label("feed_source_id"),
+        sources.c.name.label("source_name"),
+    ]
+    if key.kind is FeedKind.SOURCE:
+        stmt = (
+            select(*cols)
+            .select_from(
+                article_sources.join(articles, articles.c.id == article_sources.c.article_id).join(
+                    sources, sources.c.id == article_sources.c.source_id
+                )
+            )
+            .where(article_sources.c.source_id == key.value)
+        )
+    else:
+        stmt = select(*cols).select_from(
+            articles.join(sources, sources.c.id == articles.c.source_id)
+        )
+        if key.kind is FeedKind.CATEGORY:
+            stmt = stmt.where(articles.c.category == key.value)
+    stmt = stmt.order_by(articles.c.published.desc(), articles.c.id.desc()).limit(limit)
+    return [_stored_article(row) for row in await conn.execute(stmt)]
+
+
+async def list_feeds(conn: AsyncConnection) -> list[FeedInfo]:
+    """'Latest', every category with articles, and every source (enabled, or disabled but
+    still holding articles), in that order."""
+    versions: dict[str, datetime] = {
+        row.key: row.updated_at
+        for row in await conn.execute(select(feed_versions.c.key, feed_versions.c.updated_at))
+    }
+    source_rows = (
+        await conn.execute(
+            select(
+                sources.c.id,
+                sources.c.name,
+                sources.c.enabled,
+                sources.c.interval_seconds,
+                sources.c.config_json,
+                func.count(article_sources.c.article_id).label("n"),
+            )
+            .select_from(
+                sources.outerjoin(article_sources, article_sources.c.source_id == sources.c.id)
+            )
+            .group_by(
+                sources.c.id,
+                sources.c.name,
+                sources.c.enabled,
+                sources.c.interval_seconds,
+                sources.c.config_json,
+            )
+            .order_by(sources.c.id)
+        )
+    ).all()
+    total = await conn.scalar(select(func.count()).select_from(articles)) or 0
+    enabled_intervals = [r.interval_seconds for r in source_rows if r.enabled]
+    feeds = [
+        FeedInfo(
+            key=FeedKey(FeedKind.LATEST),
+            title="Latest",
+            slug=None,
+            article_count=int(total),
+            updated_at=versions.get("latest"),
+            interval_seconds=min(enabled_intervals, default=DEFAULT_INTERVAL_SECONDS),
+        )
+    ]
+    category_rows = await conn.execute(
+        select(
+            categories.c.name,
+            categories.c.slug,
+            func.count(func.distinct(articles.c.id)).label("n"),
+            func.min(sources.c.interval_seconds).label("interval"),
+        )
+        .select_from(
+            categories.join(articles, articles.c.category == categories.c.name)
+            .join(article_sources, article_sources.c.article_id == articles.c.id)
+            .join(sources, sources.c.id == article_sources.c.source_id)
+        )
+        .group_by(categories.c.name, categories.c.slug)
+    )
+    # Sorted here, by code point: database collations differ between engines and hosts.
+    for row in sorted(category_rows, key=lambda r: str(r.name)):
+        key = FeedKey(FeedKind.CATEGORY, row.name)
+        feeds.append(
+            FeedInfo(
+                key=key,
+                title=row.name,
+                slug=row.slug,
+                article_count=int(row.n),
+                updated_at=versions.get(str(key)),
+                interval_seconds=int(row.interval),
+            )
+        )
+    for row in source_rows:
+        if not row.enabled and not row.n:
+            continue
+        key = FeedKey(FeedKind.SOURCE, row.id)
+        config = source_config_from_json(row.config_json, source_id=row.id)
+        feeds.append(
+            FeedInfo(
+                key=key,
+                title=row.name,
+                slug=None,
+                article_count=int(row.n),
+                updated_at=versions.get(str(key)),
+                interval_seconds=row.interval_seconds,
+                language=config.language,
+            )
+        )
+    return feeds

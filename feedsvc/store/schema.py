@@ -1,0 +1,151 @@
+"""The database schema: one definition for SQLite and PostgreSQL.
+
+Migrations in ``store/migrations/versions`` must produce exactly this schema; a test
+compares the migrated database against ``metadata`` on both engines.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    false,
+    text,
+    true,
+)
+
+from feedsvc.store.types import UTCDateTime
+
+# Explicit names so migrations (and batch mode on SQLite, which recreates tables) can refer
+# to constraints by name on both engines.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    # The whole SourceConfig as JSON, so a SourceState can be rebuilt without the file.
+    Column("config_json", Text, nullable=False),
+    Column("category", Text),
+    Column("interval_seconds", Integer, nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default=true()),
+    Column("next_check_at", UTCDateTime, nullable=False),
+    Column("lease_owner", Text),
+    Column("lease_until", UTCDateTime),
+    Column("error_count", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    Column("last_success_at", UTCDateTime),
+    Column("last_attempt_at", UTCDateTime),
+    Column("backfilled", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index(None, sources.c.enabled, sources.c.next_check_at)
+
+page_validators = Table(
+    "page_validators",
+    metadata,
+    Column("source_id", Text, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    PrimaryKeyConstraint("source_id", "url"),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("name", Text, primary_key=True),
+    # URL alias for names with ASCII letters/digits; NULL for e.g. purely Chinese names.
+    Column("slug", Text, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_id", Text, nullable=False, unique=True),
+    Column("canonical_url", Text, nullable=False, unique=True),
+    Column("link_url", Text, nullable=False, index=True),
+    # The first source that found the article; article_sources lists all of them.
+    Column("source_id", Text, ForeignKey("sources.id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("published", UTCDateTime, nullable=False),
+    Column("published_is_fallback", Boolean, nullable=False),
+    Column("updated", UTCDateTime, nullable=False),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("last_checked_at", UTCDateTime, nullable=False),
+    Column("author", Text),
+    Column("category", Text, ForeignKey("categories.name")),
+    Column("content_html", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("image", Text),
+    Column("content_hash", Text, nullable=False),
+    Column("language", Text),
+    Column("etag", Text),
+    Column("last_modified", Text),
+)
+# B-tree indexes scan backwards, so (published, id) serves ORDER BY published DESC, id DESC.
+Index(None, articles.c.published, articles.c.id)
+Index(None, articles.c.category, articles.c.published, articles.c.id)
+
+article_sources = Table(
+    "article_sources",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("source_id", Text, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("first_seen", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("article_id", "source_id"),
+)
+Index(None, article_sources.c.source_id, article_sources.c.article_id)
+
+# Every list-page URL that led to an article. Sources may link one article through
+# different URLs (tracking parameters, mirrors); remembering them all lets
+# known_articles() recognise the article without fetching it again.
+article_links = Table(
+    "article_links",
+    metadata,
+    Column("link_url", Text, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+)
+Index(None, article_links.c.article_id)
+
+feed_versions = Table(
+    "feed_versions",
+    metadata,
+    Column("key", Text, primary_key=True),  # str(FeedKey): 'latest', 'category:财经', 'source:x'
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+fetch_runs = Table(
+    "fetch_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", Text, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("new_count", Integer, nullable=False, server_default=text("0")),
+    Column("updated_count", Integer, nullable=False, server_default=text("0")),
+    Column("items_seen", Integer, nullable=False, server_default=text("0")),
+    Column("error", Text),
+)
+Index(None, fetch_runs.c.source_id, fetch_runs.c.id)

@@ -1,0 +1,274 @@
+"""Sources: config sync, schedule state, claims (leases), failures and run history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Row, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from feedsvc.errors import LeaseLostError
+from feedsvc.models import FetchRun, FetchStatus, PageValidators, SourceConfig, SourceState
+from feedsvc.store.codec import source_config_from_json, source_config_to_json
+from feedsvc.store.schema import fetch_runs, page_validators, sources
+
+MAX_ERROR_CHARS = 4000
+
+
+def source_state(row: Row[tuple[object, ...]]) -> SourceState:
+    m = row._mapping
+    return SourceState(
+        config=source_config_from_json(m["config_json"], source_id=m["id"]),
+        next_check_at=m["next_check_at"],
+        error_count=m["error_count"],
+        last_error=m["last_error"],
+        last_success_at=m["last_success_at"],
+        last_attempt_at=m["last_attempt_at"],
+        backfilled=bool(m["backfilled"]),
+        lease_owner=m["lease_owner"],
+        lease_until=m["lease_until"],
+    )
+
+
+async def sync_sources(
+    conn: AsyncConnection, configs: Sequence[SourceConfig], now: datetime
+) -> set[str]:
+    """Upsert configured sources, disable the rest. Returns ids whose name changed."""
+    seen: set[str] = set()
+    for config in configs:
+        if config.id in seen:
+            raise ValueError(f"sync_sources: source id {config.id!r} appears twice")
+        seen.add(config.id)
+    existing = {
+        row.id: row
+        for row in await conn.execute(
+            select(
+                sources.c.id,
+                sources.c.name,
+                sources.c.config_json,
+                sources.c.interval_seconds,
+                sources.c.enabled,
+                sources.c.next_check_at,
+            )
+        )
+    }
+    renamed: set[str] = set()
+    for config in configs:
+        config_json = source_config_to_json(config)
+        old = existing.get(config.id)
+        if old is None:
+            await conn.execute(
+                sources.insert().values(
+                    id=config.id,
+                    name=config.name,
+                    config_json=config_json,
+                    category=config.category,
+                    interval_seconds=config.interval_seconds,
+                    enabled=True,
+                    next_check_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            continue
+        next_check_at = old.next_check_at
+        if config.interval_seconds < old.interval_seconds:
+            # A shorter interval takes effect now, not after the old, longer wait.
+            next_check_at = min(next_check_at, now + timedelta(seconds=config.interval_seconds))
+        if old.config_json == config_json and old.enabled and next_check_at == old.next_check_at:
+            continue
+        if old.name != config.name:
+            renamed.add(config.id)
+        await conn.execute(
+            update(sources)
+            .where(sources.c.id == config.id)
+            .values(
+                name=config.name,
+                config_json=config_json,
+                category=config.category,
+                interval_seconds=config.interval_seconds,
+                enabled=True,
+                next_check_at=next_check_at,
+                updated_at=now,
+            )
+        )
+    gone = [sid for sid, row in existing.items() if sid not in seen and row.enabled]
+    if gone:
+        # Never deleted: their articles stay in the feeds.
+        await conn.execute(
+            update(sources).where(sources.c.id.in_(gone)).values(enabled=False, updated_at=now)
+        )
+    return renamed
+
+
+async def get_source(conn: AsyncConnection, source_id: str) -> SourceState | None:
+    row = (await conn.execute(select(sources).where(sources.c.id == source_id))).first()
+    return None if row is None else source_state(row)
+
+
+async def list_sources(conn: AsyncConnection, *, include_disabled: bool) -> list[SourceState]:
+    stmt = select(sources).order_by(sources.c.id)
+    if not include_disabled:
+        stmt = stmt.where(sources.c.enabled)
+    return [source_state(row) for row in await conn.execute(stmt)]
+
+
+async def claim_due(
+    conn: AsyncConnection,
+    dialect: str,
+    *,
+    owner: str,
+    now: datetime,
+    lease_seconds: int,
+    limit: int,
+) -> list[SourceState]:
+    """One UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING.
+
+    On PostgreSQL, SKIP LOCKED lets concurrent claimers pass over each other's rows and the
+    re-check of the WHERE clause after a row lock drops rows another claimer just leased.
+    On SQLite the caller's BEGIN IMMEDIATE makes the statement exclusive.
+    """
+    if limit <= 0:
+        return []
+    free = or_(sources.c.lease_until.is_(None), sources.c.lease_until < now)
+    due = (
+        select(sources.c.id)
+        .where(sources.c.enabled, sources.c.next_check_at <= now, free)
+        .order_by(sources.c.next_check_at, sources.c.id)
+        .limit(limit)
+    )
+    if dialect == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    stmt = (
+        update(sources)
+        .where(sources.c.id.in_(due.scalar_subquery()))
+        .values(
+            lease_owner=owner,
+            lease_until=now + timedelta(seconds=lease_seconds),
+            last_attempt_at=now,
+        )
+        .returning(*sources.c)
+    )
+    states = [source_state(row) for row in await conn.execute(stmt)]
+    # RETURNING has no order; callers expect the most overdue first.
+    states.sort(key=lambda s: (s.next_check_at, s.config.id))
+    return states
+
+
+async def claim_source(
+    conn: AsyncConnection, *, source_id: str, owner: str, now: datetime, lease_seconds: int
+) -> SourceState | None:
+    stmt = (
+        update(sources)
+        .where(
+            sources.c.id == source_id,
+            or_(
+                sources.c.lease_until.is_(None),
+                sources.c.lease_until < now,
+                sources.c.lease_owner == owner,
+            ),
+        )
+        .values(
+            lease_owner=owner,
+            lease_until=now + timedelta(seconds=lease_seconds),
+            last_attempt_at=now,
+        )
+        .returning(*sources.c)
+    )
+    row = (await conn.execute(stmt)).first()
+    return None if row is None else source_state(row)
+
+
+async def release(conn: AsyncConnection, *, source_id: str, owner: str) -> bool:
+    result = await conn.execute(
+        update(sources)
+        .where(sources.c.id == source_id, sources.c.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+        .returning(sources.c.id)
+    )
+    return result.first() is not None
+
+
+async def finish_lease(
+    conn: AsyncConnection, *, source_id: str, owner: str, values: dict[str, object]
+) -> None:
+    """Write schedule state and drop the lease, but only while ``owner`` holds it.
+
+    Runs first in its transaction: on PostgreSQL the row lock it takes keeps claimers away
+    until commit, and on a lost lease nothing has been written yet.
+    """
+    result = await conn.execute(
+        update(sources)
+        .where(sources.c.id == source_id, sources.c.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None, **values)
+        .returning(sources.c.id)
+    )
+    if result.first() is None:
+        raise LeaseLostError(source_id, owner)
+
+
+async def record_failure(
+    conn: AsyncConnection,
+    *,
+    source_id: str,
+    owner: str,
+    error: str,
+    next_check_at: datetime,
+    run: FetchRun,
+) -> None:
+    await finish_lease(
+        conn,
+        source_id=source_id,
+        owner=owner,
+        values={
+            "error_count": sources.c.error_count + 1,
+            "last_error": error[:MAX_ERROR_CHARS],
+            "next_check_at": next_check_at,
+        },
+    )
+    await insert_run(conn, run)
+
+
+async def insert_run(conn: AsyncConnection, run: FetchRun) -> None:
+    await conn.execute(
+        fetch_runs.insert().values(
+            source_id=run.source_id,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            status=run.status.value,
+            new_count=run.new_count,
+            updated_count=run.updated_count,
+            items_seen=run.items_seen,
+            error=None if run.error is None else run.error[:MAX_ERROR_CHARS],
+        )
+    )
+
+
+async def recent_runs(conn: AsyncConnection, source_id: str, limit: int) -> list[FetchRun]:
+    rows = await conn.execute(
+        select(fetch_runs)
+        .where(fetch_runs.c.source_id == source_id)
+        .order_by(fetch_runs.c.id.desc())
+        .limit(limit)
+    )
+    return [
+        FetchRun(
+            source_id=row.source_id,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            status=FetchStatus(row.status),
+            new_count=row.new_count,
+            updated_count=row.updated_count,
+            items_seen=row.items_seen,
+            error=row.error,
+        )
+        for row in rows
+    ]
+
+
+async def get_page_validators(conn: AsyncConnection, source_id: str) -> dict[str, PageValidators]:
+    rows = await conn.execute(
+        select(page_validators).where(page_validators.c.source_id == source_id)
+    )
+    return {row.url: PageValidators(etag=row.etag, last_modified=row.last_modified) for row in rows}

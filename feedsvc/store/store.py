@@ -1,0 +1,274 @@
+"""Store: the one gateway to the database. Every method is one short transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from feedsvc.errors import StoreError
+from feedsvc.models import (
+    FeedInfo,
+    FeedKey,
+    FeedKind,
+    FeedVersion,
+    FetchRun,
+    KnownArticle,
+    PageValidators,
+    RefreshOutcome,
+    SaveResult,
+    SourceConfig,
+    SourceState,
+    StoredArticle,
+)
+from feedsvc.store import articles as _articles
+from feedsvc.store import feeds as _feeds
+from feedsvc.store import migrate as _migrate
+from feedsvc.store import sources as _sources
+from feedsvc.store.engine import WRITE_OPTION, create_engine
+
+# Serialises `feedsvc migrate` run by several replicas at once on PostgreSQL.
+MIGRATION_LOCK_ID = 0x66656564  # "feed"
+
+Dialect = Literal["sqlite", "postgresql"]
+
+
+class Store:
+    """Async access to sources, articles and feeds on SQLite or PostgreSQL.
+
+    Every datetime taken must be timezone-aware; every datetime returned is aware UTC.
+    Writes on SQLite start with BEGIN IMMEDIATE and are queued in-process by a lock, so
+    one writer at a time touches the file; other processes wait on the busy timeout.
+    """
+
+    def __init__(self, engine: AsyncEngine, database_url: str) -> None:
+        name = engine.dialect.name
+        if name not in ("sqlite", "postgresql"):
+            raise StoreError(f"unsupported database dialect {name!r}")
+        self._engine = engine
+        self._database_url = database_url
+        self._dialect: Dialect = "sqlite" if name == "sqlite" else "postgresql"
+        self._write_lock = asyncio.Lock() if self._dialect == "sqlite" else None
+
+    @classmethod
+    async def open(cls, database_url: str, *, migrate: bool = False) -> Store:
+        store = cls(create_engine(database_url), database_url)
+        try:
+            if migrate:
+                await store.migrate()
+            else:
+                await store.check_schema()
+        except BaseException:
+            await store.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._dialect
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    @contextlib.asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        async with self._engine.connect() as conn:
+            yield conn
+
+    @contextlib.asynccontextmanager
+    async def _write(self, engine: AsyncEngine | None = None) -> AsyncIterator[AsyncConnection]:
+        lock = self._write_lock or contextlib.nullcontext()
+        async with lock, (engine or self._engine).connect() as conn:
+            if self._dialect == "sqlite":
+                await conn.execution_options(**{WRITE_OPTION: True})
+            async with conn.begin():
+                yield conn
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def migrate(self) -> None:
+        """Upgrade the schema to the newest revision (idempotent, one transaction)."""
+        engine = create_engine(self._database_url, for_migrations=True)
+        try:
+            async with self._write(engine) as conn:
+                if self._dialect == "postgresql":
+                    await conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID}
+                    )
+                await conn.run_sync(_migrate.upgrade)
+                if self._dialect == "sqlite":
+                    # Foreign keys were off during the migration; refuse to commit one
+                    # that broke them.
+                    broken = (await conn.execute(text("PRAGMA foreign_key_check"))).all()
+                    if broken:
+                        raise StoreError(
+                            f"migration left rows violating foreign keys: {broken[:10]}"
+                        )
+        finally:
+            await engine.dispose()
+
+    async def schema_revision(self) -> str | None:
+        async with self._read() as conn:
+            return await conn.run_sync(_migrate.current_revision)
+
+    async def check_schema(self) -> None:
+        """Raise StoreError unless the database is migrated to this code's revision."""
+        current, head = await self.schema_revision(), _migrate.head_revision()
+        if current != head:
+            raise StoreError(
+                f"database schema is at revision {current or 'none (empty database)'}, "
+                f"this feedsvc needs {head}: run `feedsvc migrate`"
+            )
+
+    async def ping(self) -> None:
+        """Raise if the database is unreachable."""
+        async with self._read() as conn:
+            await conn.execute(select(1))
+
+    # --- sources -----------------------------------------------------------------------
+
+    async def sync_sources(self, configs: Sequence[SourceConfig], now: datetime) -> None:
+        """Upsert configured sources (keeping schedule state) and disable missing ones.
+
+        A shorter interval pulls next_check_at in to at most now + interval. A renamed
+        source bumps its feed version, since the feed's title changed.
+        """
+        async with self._write() as conn:
+            renamed = await _sources.sync_sources(conn, configs, now)
+            await _feeds.bump_versions(
+                conn, self._dialect, [FeedKey(FeedKind.SOURCE, s) for s in renamed], now
+            )
+
+    async def get_source(self, source_id: str) -> SourceState | None:
+        async with self._read() as conn:
+            return await _sources.get_source(conn, source_id)
+
+    async def list_sources(self, *, include_disabled: bool = False) -> list[SourceState]:
+        async with self._read() as conn:
+            return await _sources.list_sources(conn, include_disabled=include_disabled)
+
+    async def claim_due(
+        self, owner: str, now: datetime, lease_seconds: int, limit: int
+    ) -> list[SourceState]:
+        """Lease up to ``limit`` enabled, due, unleased sources to ``owner``, most overdue
+        first. Concurrent claimers never get the same source."""
+        async with self._write() as conn:
+            return await _sources.claim_due(
+                conn,
+                self._dialect,
+                owner=owner,
+                now=now,
+                lease_seconds=lease_seconds,
+                limit=limit,
+            )
+
+    async def claim_source(
+        self, source_id: str, owner: str, now: datetime, lease_seconds: int
+    ) -> SourceState | None:
+        """Lease one source whether due or not (manual refresh). None when it does not
+        exist or someone else holds a live lease on it."""
+        async with self._write() as conn:
+            return await _sources.claim_source(
+                conn, source_id=source_id, owner=owner, now=now, lease_seconds=lease_seconds
+            )
+
+    async def release(self, source_id: str, owner: str) -> bool:
+        """Drop ``owner``'s lease without recording anything; False if not held."""
+        async with self._write() as conn:
+            return await _sources.release(conn, source_id=source_id, owner=owner)
+
+    async def page_validators(self, source_id: str) -> dict[str, PageValidators]:
+        async with self._read() as conn:
+            return await _sources.get_page_validators(conn, source_id)
+
+    async def record_failure(
+        self,
+        source_id: str,
+        owner: str,
+        *,
+        error: str,
+        finished_at: datetime,
+        next_check_at: datetime,
+        run: FetchRun,
+    ) -> None:
+        """error_count + 1, last_error, next_check_at, lease released, run recorded.
+        Raises LeaseLostError (writing nothing) if ``owner`` no longer holds the lease.
+        ``finished_at`` is the run's; kept in the signature for symmetry with saves."""
+        del finished_at  # the run row carries it
+        async with self._write() as conn:
+            await _sources.record_failure(
+                conn,
+                source_id=source_id,
+                owner=owner,
+                error=error,
+                next_check_at=next_check_at,
+                run=run,
+            )
+
+    async def recent_runs(self, source_id: str, limit: int = 20) -> list[FetchRun]:
+        async with self._read() as conn:
+            return await _sources.recent_runs(conn, source_id, limit)
+
+    # --- articles ----------------------------------------------------------------------
+
+    async def known_articles(self, urls: Sequence[str]) -> dict[str, KnownArticle]:
+        """Stored articles keyed by the given URL, which may be a canonical URL or any
+        link URL that led to the article before."""
+        async with self._read() as conn:
+            return await _articles.known_articles(conn, urls)
+
+    async def articles_to_recheck(
+        self, source_id: str, since: datetime, limit: int
+    ) -> list[KnownArticle]:
+        """This source's articles first seen after ``since``, least recently checked first."""
+        async with self._read() as conn:
+            return await _articles.articles_to_recheck(conn, source_id, since, limit)
+
+    async def save_refresh(self, outcome: RefreshOutcome) -> SaveResult:
+        """Write a successful refresh in one transaction, fenced by the lease.
+
+        New articles are inserted; an article with a new content hash is updated (entry_id
+        and first_seen kept, updated = max(finished_at, published)); a fallback published
+        time is replaced by a real one; otherwise only last_checked_at and validators move.
+        An article already stored for another source is linked, not duplicated. Feed
+        versions are bumped only for feeds whose entries changed. Raises LeaseLostError,
+        writing nothing, if ``outcome.owner`` no longer holds the lease.
+        """
+        async with self._write() as conn:
+            return await _articles.save_refresh(conn, self._dialect, outcome)
+
+    # --- feeds -------------------------------------------------------------------------
+
+    async def list_feeds(self) -> list[FeedInfo]:
+        async with self._read() as conn:
+            return await _feeds.list_feeds(conn)
+
+    async def feed_version(self, key: FeedKey) -> FeedVersion | None:
+        """None for an unknown feed; version 0 (at the source's or category's creation
+        time, the epoch for 'latest') for a feed that never changed."""
+        async with self._read() as conn:
+            return await _feeds.feed_version(conn, key)
+
+    async def feed_entries(self, key: FeedKey, limit: int) -> list[StoredArticle]:
+        async with self._read() as conn:
+            return await _feeds.feed_entries(conn, key, limit)
+
+    async def resolve_category(self, name_or_slug: str) -> str | None:
+        """The category's name, given its exact name or its slug (case-insensitive)."""
+        async with self._read() as conn:
+            return await _feeds.resolve_category(conn, name_or_slug)

@@ -1,0 +1,75 @@
+"""The aiohttp application factory. Everything with a lifetime lives in ``cleanup_ctx``."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+
+from aiohttp import web
+
+from feedsvc.config import Settings
+from feedsvc.feeds.cache import FeedCache
+from feedsvc.web import feeds, health, index, opml
+from feedsvc.web.keys import CACHE_KEY, HEALTH_KEY, READER_KEY, SETTINGS_KEY, HealthCheck
+from feedsvc.web.reader import FeedReader
+
+ReaderFactory = Callable[[Settings], Awaitable[FeedReader]]
+CleanupContext = Callable[[web.Application], AsyncIterator[None]]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    reader: FeedReader | None = None,
+    reader_factory: ReaderFactory | None = None,
+    health: HealthCheck | None = None,
+    contexts: Sequence[CleanupContext] = (),
+    cache: FeedCache | None = None,
+) -> web.Application:
+    """The feed server.
+
+    Give exactly one of ``reader`` (owned by the caller) or ``reader_factory`` (opened at
+    startup, closed at cleanup when it has ``close()``). ``contexts`` (e.g. the scheduler)
+    start after the reader and stop before it.
+    """
+    if (reader is None) == (reader_factory is None):
+        raise ValueError("create_app needs exactly one of reader= or reader_factory=")
+    app = web.Application()
+    app[SETTINGS_KEY] = settings
+    app[CACHE_KEY] = cache if cache is not None else FeedCache()
+    if health is not None:
+        app[HEALTH_KEY] = health
+    if reader is not None:
+        app[READER_KEY] = reader
+    else:
+        assert reader_factory is not None
+        app.cleanup_ctx.append(_reader_context(reader_factory))
+    app.cleanup_ctx.extend(contexts)
+    _add_routes(app.router)
+    return app
+
+
+def _add_routes(router: web.UrlDispatcher) -> None:
+    # add_get also answers HEAD with the same handler; aiohttp sends no body for HEAD.
+    router.add_get("/", index.index, name="index")
+    router.add_get("/opml", opml.opml, name="opml")
+    router.add_get("/healthz", health.healthz, name="healthz")
+    router.add_get("/feeds/latest.atom", feeds.latest_feed, name="latest_feed")
+    router.add_get("/feeds/categories/{category}.atom", feeds.category_feed, name="category_feed")
+    router.add_get("/feeds/sources/{source_id}.atom", feeds.source_feed, name="source_feed")
+
+
+def _reader_context(factory: ReaderFactory) -> CleanupContext:
+    async def reader_context(app: web.Application) -> AsyncIterator[None]:
+        reader = await factory(app[SETTINGS_KEY])
+        app[READER_KEY] = reader
+        try:
+            yield
+        finally:
+            close = getattr(reader, "close", None)
+            if callable(close):
+                result = close()
+                if inspect.isawaitable(result):
+                    await result
+
+    return reader_context

@@ -1,0 +1,47 @@
+"""``GET /healthz``: is the database reachable, and whatever the ``health`` callable adds.
+
+Convention for the callable's dict: any value that is exactly ``False`` marks the service
+unhealthy (e.g. ``{"scheduler": False}``); other values are reported as they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+
+from feedsvc.web.keys import HEALTH_KEY, READER_KEY
+from feedsvc.web.responses import json_response
+
+log = logging.getLogger(__name__)
+
+CHECK_TIMEOUT = 5.0  # seconds; a probe that hangs is as bad as one that fails
+
+
+async def healthz(request: web.Request) -> web.StreamResponse:
+    report: dict[str, object] = {}
+    healthy = True
+    check = request.app.get(HEALTH_KEY)
+    if check is not None:
+        try:
+            extra = await asyncio.wait_for(check(), CHECK_TIMEOUT)
+        except Exception as exc:
+            log.exception("health check failed")
+            report["health_check_error"] = type(exc).__name__
+            healthy = False
+        else:
+            report.update(extra)
+            healthy = not any(value is False for value in extra.values())
+    try:
+        await asyncio.wait_for(request.app[READER_KEY].ping(), CHECK_TIMEOUT)
+    except Exception as exc:
+        # The class name only: driver messages can carry hosts or DSNs.
+        log.exception("database ping failed")
+        report["database"] = False
+        report["database_error"] = type(exc).__name__
+        healthy = False
+    else:
+        report["database"] = True
+    report["status"] = "ok" if healthy else "unhealthy"
+    return json_response(report, status=200 if healthy else 503)

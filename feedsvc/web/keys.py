@@ -1,0 +1,19 @@
+"""Typed application keys: everything a handler needs lives on the app, none in globals."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from feedsvc.config import Settings
+from feedsvc.feeds.cache import FeedCache
+from feedsvc.web.reader import FeedReader
+
+HealthCheck = Callable[[], Awaitable[dict[str, object]]]
+
+SETTINGS_KEY = web.AppKey("settings", Settings)
+CACHE_KEY = web.AppKey("feed_cache", FeedCache)
+# Protocols cannot be passed as the key's runtime type, so the type is a parameter.
+READER_KEY: web.AppKey[FeedReader] = web.AppKey("feed_reader")
+HEALTH_KEY: web.AppKey[HealthCheck] = web.AppKey("health_check")

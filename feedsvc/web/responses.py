@@ -1,0 +1,159 @@
+"""The one place that builds HTTP responses: caching headers, 304s, gzip, errors.
+
+Feeds carry a strong ETag per content coding (the gzip body gets ``…-gzip"``, as a strong
+validator must change with the representation), ``Last-Modified`` from the stored feed
+version, ``Vary: Accept-Encoding`` on every response including 304, and public caching.
+Conditional requests follow RFC 9110 §13.2.2: ``If-None-Match`` is evaluated when present
+and ``If-Modified-Since`` only when it is absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final
+
+from aiohttp import hdrs, web
+
+from feedsvc.feeds.cache import RenderedFeed
+
+ATOM_CONTENT_TYPE: Final = "application/atom+xml"
+_GZIP_SUFFIX: Final = "-gzip"
+_COMMON_HEADERS: Final = {"X-Content-Type-Options": "nosniff"}
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str  # quoted strong ETag of the identity-encoded representation
+    last_modified: datetime
+
+
+def gzip_etag(etag: str) -> str:
+    """The ETag of the gzip-encoded representation of ``etag``'s body."""
+    return f'{etag[:-1]}{_GZIP_SUFFIX}"'
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether ``Accept-Encoding`` allows gzip (q > 0 for gzip, x-gzip or ``*``)."""
+    if not accept_encoding:
+        return False
+    explicit: float | None = None
+    wildcard: float | None = None
+    for item in accept_encoding.split(","):
+        coding, _, params = item.strip().partition(";")
+        coding = coding.strip().lower()
+        quality = _quality(params)
+        if coding in ("gzip", "x-gzip"):
+            explicit = quality if explicit is None else max(explicit, quality)
+        elif coding == "*":
+            wildcard = quality
+    if explicit is not None:
+        return explicit > 0
+    return wildcard is not None and wildcard > 0
+
+
+def is_not_modified(request: web.BaseRequest, validators: Validators) -> bool:
+    """RFC 9110 §13.2.2 steps 3 and 4, for GET and HEAD."""
+    if request.method not in (hdrs.METH_GET, hdrs.METH_HEAD):
+        return False
+    if hdrs.IF_NONE_MATCH in request.headers:
+        tags = request.if_none_match or ()
+        ours = {_opaque(validators.etag), _opaque(gzip_etag(validators.etag))}
+        # Weak comparison (§8.8.3.2): a W/ prefix on the client's tag does not matter.
+        return any(tag.value == "*" or tag.value in ours for tag in tags)
+    since = request.if_modified_since
+    if since is None or since > datetime.now(UTC):
+        return False  # absent, unparseable or in the future: §13.1.3 says ignore it
+    return _seconds(validators.last_modified) <= since
+
+
+def feed_headers(max_age: int) -> dict[str, str]:
+    return {
+        **_COMMON_HEADERS,
+        hdrs.CACHE_CONTROL: f"public, max-age={max_age}",
+        hdrs.VARY: hdrs.ACCEPT_ENCODING,
+        hdrs.ACCESS_CONTROL_ALLOW_ORIGIN: "*",
+        hdrs.ACCESS_CONTROL_EXPOSE_HEADERS: "ETag",
+    }
+
+
+def feed_response(
+    request: web.BaseRequest, rendered: RenderedFeed, *, max_age: int
+) -> web.Response:
+    """200 with the body in the best coding the client accepts."""
+    headers = feed_headers(max_age)
+    if accepts_gzip(request.headers.get(hdrs.ACCEPT_ENCODING)):
+        body, etag = rendered.gzip_body, gzip_etag(rendered.etag)
+        headers[hdrs.CONTENT_ENCODING] = "gzip"
+    else:
+        body, etag = rendered.body, rendered.etag
+    headers[hdrs.ETAG] = etag
+    response = web.Response(
+        body=body, headers=headers, content_type=ATOM_CONTENT_TYPE, charset="utf-8"
+    )
+    response.last_modified = _seconds(rendered.last_modified)
+    return response
+
+
+def feed_not_modified(
+    request: web.BaseRequest, validators: Validators, *, max_age: int
+) -> web.Response:
+    """304 carrying the validators and caching headers a 200 would have (RFC 9110 §15.4.5)."""
+    headers = feed_headers(max_age)
+    gzip_selected = accepts_gzip(request.headers.get(hdrs.ACCEPT_ENCODING))
+    headers[hdrs.ETAG] = gzip_etag(validators.etag) if gzip_selected else validators.etag
+    response = web.Response(status=304, headers=headers)
+    response.last_modified = _seconds(validators.last_modified)
+    return response
+
+
+def text_response(
+    status: int, message: str, *, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    """A short text/plain answer: errors (400, 404) name what was wrong."""
+    return web.Response(
+        status=status,
+        text=message if message.endswith("\n") else message + "\n",
+        content_type="text/plain",
+        charset="utf-8",
+        headers={**_COMMON_HEADERS, hdrs.CACHE_CONTROL: "no-store", **(headers or {})},
+    )
+
+
+def page_response(body: str, *, content_type: str, max_age: int, status: int = 200) -> web.Response:
+    """An HTML or XML page such as the index or OPML."""
+    return web.Response(
+        status=status,
+        text=body,
+        content_type=content_type,
+        charset="utf-8",
+        headers={**_COMMON_HEADERS, hdrs.CACHE_CONTROL: f"public, max-age={max_age}"},
+    )
+
+
+def json_response(data: Mapping[str, object], *, status: int) -> web.Response:
+    return web.json_response(
+        dict(data), status=status, headers={**_COMMON_HEADERS, hdrs.CACHE_CONTROL: "no-store"}
+    )
+
+
+def _opaque(etag: str) -> str:
+    return etag.removeprefix("W/").strip('"')
+
+
+def _quality(params: str) -> float:
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return float(value.strip())
+            except ValueError:
+                return 0.0
+    return 1.0
+
+
+def _seconds(value: datetime) -> datetime:
+    # HTTP dates have whole seconds; comparing sub-second times would never match.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).replace(microsecond=0)

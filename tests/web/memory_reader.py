@@ -1,0 +1,97 @@
+"""An in-memory ``FeedReader`` for HTTP-semantics tests (the real store has its own tests).
+
+It derives feeds from a list of articles the way the store contract describes: 'latest'
+holds everything, ``category:<name>`` and ``source:<id>`` their articles; adding an
+article bumps the version of every feed it belongs to. ``calls`` counts method calls so
+tests can prove a 304 read no entries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedVersion, StoredArticle
+
+
+@dataclass
+class MemoryReader:
+    source_names: dict[str, str] = field(default_factory=dict)
+    language: str | None = "zh-CN"
+    articles: list[StoredArticle] = field(default_factory=list)
+    versions: dict[FeedKey, FeedVersion] = field(default_factory=dict)
+    calls: Counter[str] = field(default_factory=Counter)
+    ping_error: Exception | None = None
+    closed: bool = False
+
+    def add(self, article: StoredArticle, at: datetime) -> None:
+        """Store ``article`` (replacing one with the same entry id) as changed at ``at``."""
+        self.articles = [a for a in self.articles if a.entry_id != article.entry_id]
+        self.articles.append(article)
+        self.source_names.setdefault(article.source_id, article.source_name)
+        keys = [FeedKey(FeedKind.LATEST), FeedKey(FeedKind.SOURCE, article.source_id)]
+        if article.category:
+            keys.append(FeedKey(FeedKind.CATEGORY, article.category))
+        for key in keys:
+            old = self.versions.get(key)
+            self.versions[key] = FeedVersion(key, (old.version if old else 0) + 1, at)
+
+    def _members(self, key: FeedKey) -> list[StoredArticle]:
+        if key.kind is FeedKind.LATEST:
+            found = list(self.articles)
+        elif key.kind is FeedKind.CATEGORY:
+            found = [a for a in self.articles if a.category == key.value]
+        else:
+            found = [a for a in self.articles if a.source_id == key.value]
+        return sorted(found, key=lambda a: (a.published, a.entry_id), reverse=True)
+
+    @staticmethod
+    def slug(name: str) -> str | None:
+        return name.lower().replace(" ", "-") if name.isascii() else None
+
+    async def list_feeds(self) -> list[FeedInfo]:
+        self.calls["list_feeds"] += 1
+        infos = []
+        for key, version in self.versions.items():
+            if key.kind is FeedKind.LATEST:
+                title, slug = "最新文章", None
+            elif key.kind is FeedKind.CATEGORY:
+                title, slug = key.value, self.slug(key.value)
+            else:
+                title, slug = self.source_names.get(key.value, key.value), None
+            infos.append(
+                FeedInfo(
+                    key=key,
+                    title=title,
+                    slug=slug,
+                    article_count=len(self._members(key)),
+                    updated_at=version.updated_at,
+                    interval_seconds=900,
+                    language=self.language,
+                )
+            )
+        return infos
+
+    async def feed_version(self, key: FeedKey) -> FeedVersion | None:
+        self.calls["feed_version"] += 1
+        return self.versions.get(key)
+
+    async def feed_entries(self, key: FeedKey, limit: int) -> list[StoredArticle]:
+        self.calls["feed_entries"] += 1
+        return self._members(key)[:limit]
+
+    async def resolve_category(self, name_or_slug: str) -> str | None:
+        self.calls["resolve_category"] += 1
+        for key in self.versions:
+            if key.kind is FeedKind.CATEGORY and name_or_slug in (key.value, self.slug(key.value)):
+                return key.value
+        return None
+
+    async def ping(self) -> None:
+        self.calls["ping"] += 1
+        if self.ping_error is not None:
+            raise self.ping_error
+
+    async def close(self) -> None:
+        self.closed = True
