@@ -31,7 +31,14 @@ from feedsvc.extract.dates import (
     has_date_label,
     parse_datetime,
 )
-from feedsvc.extract.dom import absolute_url, block_lines, clean_text, iter_elements, parse_html, text_of
+from feedsvc.extract.dom import (
+    absolute_url,
+    block_lines,
+    clean_text,
+    iter_elements,
+    parse_html,
+    text_of,
+)
 from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
 from feedsvc.extract.selecting import Compiled, compile_selector
 from feedsvc.extract.titles import choose_title
@@ -65,11 +72,24 @@ _PUBLISHED_META = (
     "date",
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")
-_AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "byl",
+    "dc.creator",
+    "sailthru.author",
+    "parsely-author",
+)
 _SOURCE_META = ("source", "contentsource", "articlesource", "article:source")
 _SECTION_META = ("article:section", "columnname", "catalogname", "section", "parsely-section")
 _DESCRIPTION_META = ("og:description", "description", "twitter:description")
-_IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+_IMAGE_META = (
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "twitter:image",
+    "twitter:image:src",
+)
 _SUMMARY_CHARS = 200
 _TITLE_WINDOW = 12  # lines after the title searched for the date/byline line
 
@@ -130,7 +150,9 @@ def _text_published(
     time. Dates more than a day ahead of ``now`` are never a publication time."""
     latest = now + timedelta(days=1)
 
-    def first(candidates: list[str], *, labelled: bool, needs_time: bool = False) -> ParsedTime | None:
+    def first(
+        candidates: list[str], *, labelled: bool, needs_time: bool = False
+    ) -> ParsedTime | None:
         for line in candidates:
             if labelled and not has_date_label(line):
                 continue
@@ -140,26 +162,30 @@ def _text_published(
         return None
 
     near = [line for line in _near_title(lines, idx) if len(line) <= 200]
-    after = [line for line in (lines[idx + 1 : idx + 1 + _TITLE_WINDOW] if idx is not None else []) if len(line) <= 120]
+    after = [
+        line
+        for line in (lines[idx + 1 : idx + 1 + _TITLE_WINDOW] if idx is not None else [])
+        if len(line) <= 120
+    ]
     short = [line for line in lines if len(line) <= 120]
-    steps = (
-        (lambda: first(near, labelled=True), "text-pattern"),
-        (lambda: first(after, labelled=False), "heuristic"),
-        (lambda: first(short, labelled=True), "text-pattern"),
-        (lambda: date_from_url(page_url, tz=tz, now=now), "url"),
-        (lambda: first([line for line in short if len(line) <= 80], labelled=False, needs_time=True), "heuristic"),
+    found = (
+        first(near, labelled=True),
+        "text-pattern",
     )
-    for step, rule in steps:
-        found = step()
-        if found is not None:
-            return found, rule
-    return None
+    if found[0] is None:
+        found = (first(after, labelled=False), "heuristic")
+    if found[0] is None:
+        found = (first(short, labelled=True), "text-pattern")
+    if found[0] is None:
+        found = (date_from_url(page_url, tz=tz, now=now), "url")
+    if found[0] is None:
+        tiny = [line for line in short if len(line) <= 80]
+        found = (first(tiny, labelled=False, needs_time=True), "heuristic")
+    return (found[0], found[1]) if found[0] is not None else None
 
 
 def _time_element(root: lxml.html.HtmlElement, tz: tzinfo, now: datetime) -> ParsedTime | None:
-    for el in root.xpath(
-        "//*[@itemprop='datePublished'] | //time[@pubdate] | //time[@datetime]"
-    ):
+    for el in root.xpath("//*[@itemprop='datePublished'] | //time[@pubdate] | //time[@datetime]"):
         if not isinstance(el, lxml.html.HtmlElement):
             continue
         raw = el.get("datetime") or el.get("content") or text_of(el)
@@ -255,7 +281,12 @@ def extract_article(
         found = _text_published(lines, idx, page_url, tz, now)
         if found and not isinstance(current, ParsedTime):
             f.offer("published", found[0], found[1])
-        elif found and found[0].has_time and found[0].value.date() == current.value.date():
+        elif (
+            found
+            and isinstance(current, ParsedTime)
+            and found[0].has_time
+            and found[0].value.date() == current.value.date()
+        ):
             # The page's own dateline adds the time of day a date-only meta value lacks.
             f.values["published"], f.provenance["published"] = found
     window = _near_title(lines, idx)
@@ -274,7 +305,11 @@ def extract_article(
     f.offer("source_name", meta.get(*_SOURCE_META), "meta")
 
     if "category" not in f.values:
-        f.offer("category", crumbs_category(ld.breadcrumbs[:-1] or ld.breadcrumbs, title=title_text), "json-ld")
+        f.offer(
+            "category",
+            crumbs_category(ld.breadcrumbs[:-1] or ld.breadcrumbs, title=title_text),
+            "json-ld",
+        )
         f.offer("category", find_breadcrumb_category(root, title=title_text), "heuristic")
         f.offer("category", meta.get("columnname", "catalogname"), "meta")
 

@@ -22,8 +22,32 @@ _POSITION_LABEL = re.compile(
 _POSITION_WORDS = ("当前位置", "您的位置", "你的位置", "现在的位置", "所在位置", "现在位置")
 _CRUMB_SEP = re.compile(r"\s*(?:-+>|>>|＞＞|>|＞|»|›|→|/|\\|\|)\s*")
 _NOT_A_CATEGORY = frozenset(
-    """首页 主页 网站首页 本站首页 返回首页 正文 内容 详情 正文内容 文章 文章详情 新闻详情 详细内容
-    阅读 浏览 home homepage index main article articles story news 新闻首页""".split()
+    [
+        "首页",
+        "主页",
+        "网站首页",
+        "本站首页",
+        "返回首页",
+        "正文",
+        "内容",
+        "详情",
+        "正文内容",
+        "文章",
+        "文章详情",
+        "新闻详情",
+        "详细内容",
+        "阅读",
+        "浏览",
+        "home",
+        "homepage",
+        "index",
+        "main",
+        "article",
+        "articles",
+        "story",
+        "news",
+        "新闻首页",
+    ]
 )
 _MAX_CRUMB = 24  # longer "crumbs" are the article title or a sentence
 _BREADCRUMB_XPATH = (
@@ -127,9 +151,7 @@ _ANY_LABEL = re.compile(
     r"|日期|发布时间|发布日期|发表时间|时间|更新时间|点击|点击数|点击量|浏览|浏览量|阅读|阅读量|字号|字体"
     r"|打印|分享|关闭|评论|【|\[)\s*[:：]?"
 )
-_SOURCE = re.compile(
-    r"(?:信息来源|文章来源|新闻来源|稿件来源|来源|稿源|出处)\s*[:：]\s*(?P<v>.+)"
-)
+_SOURCE = re.compile(r"(?:信息来源|文章来源|新闻来源|稿件来源|来源|稿源|出处)\s*[:：]\s*(?P<v>.+)")
 _AUTHOR = re.compile(
     r"(?:(?:作者|撰文|撰稿)\s*[:：]|(?<![\u4e00-\u9fff])文\s*[/／|丨])\s*(?P<v>.+)"
 )

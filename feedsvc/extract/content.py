@@ -51,16 +51,51 @@ _CHROME_LINE_LABELS = re.compile(
     r"来源\s*[:：]|作者\s*[:：]|编辑\s*[:：]|日期\s*[:：]|发布时间|发布日期|发表时间|浏览次数|点击数|阅读数|字号"
 )
 _POSITION = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置)")
-_SHARE = re.compile(r"分享到|分享至|扫一扫|扫描二维码|share this|share on|tweet this|打印本页|关闭窗口", re.I)
+_SHARE = re.compile(
+    r"分享到|分享至|扫一扫|扫描二维码|share this|share on|tweet this|打印本页|关闭窗口", re.I
+)
 _COPYRIGHT = re.compile(
     r"版权所有|版权声明|copyright|©|all rights reserved|未经授权|禁止转载|不得转载|ICP备", re.I
 )
-_PREV_NEXT = re.compile(r"上一篇|下一篇|上一条|下一条|上一页|下一页|previous (?:post|article)|next (?:post|article)", re.I)
+_PREV_NEXT = re.compile(
+    r"上一篇|下一篇|上一条|下一条|上一页|下一页|previous (?:post|article)|next (?:post|article)",
+    re.I,
+)
 _LINE_TAGS = frozenset(
-    "p div li span td section h1 h2 h3 h4 h5 h6 font center dd dl ul table header".split()
+    [
+        "p",
+        "div",
+        "li",
+        "span",
+        "td",
+        "section",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "font",
+        "center",
+        "dd",
+        "dl",
+        "ul",
+        "table",
+        "header",
+    ]
 )
 _BYLINE_START = re.compile(r"^(?:by|posted|written|作者|记者|文\s*/)", re.I)
-_DROP_TAGS = ("script", "style", "noscript", "template", "form", "button", "input", "select", "textarea")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+)
 
 
 def fix_lazy_images(root: lxml.html.HtmlElement) -> None:
@@ -167,11 +202,7 @@ def clean_fragment(root: lxml.html.HtmlElement, title: str | None = None) -> Non
             _drop(el)
     for el in list(_related_blocks(root)):
         _drop(el)
-    candidates = [
-        el
-        for el in iter_elements(root)
-        if el.tag in _LINE_TAGS
-    ]
+    candidates = [el for el in iter_elements(root) if el.tag in _LINE_TAGS]
     for el in reversed(candidates):
         if el is root or el.getparent() is None:
             continue
@@ -191,10 +222,12 @@ def content_text(html: str) -> str:
 
 
 def _serialize(el: lxml.html.HtmlElement, *, with_tail: bool = True) -> str:
-    return lxml.html.tostring(el, encoding="unicode", method="html", with_tail=with_tail)
+    return str(lxml.html.tostring(el, encoding="unicode", method="html", with_tail=with_tail))
 
 
-def main_content(root: lxml.html.HtmlElement, page_url: str, title: str | None = None) -> str | None:
+def main_content(
+    root: lxml.html.HtmlElement, page_url: str, title: str | None = None
+) -> str | None:
     """Readability's pick of the main content of an already chrome-stripped tree."""
     html = _serialize(root, with_tail=False)
     try:
@@ -215,7 +248,12 @@ def main_content(root: lxml.html.HtmlElement, page_url: str, title: str | None =
 
 def _inner(frag: lxml.html.HtmlElement) -> str:
     # readability wraps its pick in one <div>; keep that wrapper's children only.
-    while len(frag) == 1 and not (frag.text or "").strip() and not (frag[0].tail or "").strip() and frag[0].tag == "div":
+    while (
+        len(frag) == 1
+        and not (frag.text or "").strip()
+        and not (frag[0].tail or "").strip()
+        and frag[0].tag == "div"
+    ):
         frag = frag[0]
     for child in frag:
         if child.tag in ("td", "th", "tr", "tbody"):

@@ -318,7 +318,9 @@ def _parse_iso(s: str, tz: tzinfo, now: datetime) -> ParsedTime | None:
     return ParsedTime(value, has_time)
 
 
-def _search(s: str, start: int, end: int, tz: tzinfo, now: datetime) -> tuple[int, ParsedTime] | None:
+def _search(
+    s: str, start: int, end: int, tz: tzinfo, now: datetime
+) -> tuple[int, ParsedTime] | None:
     """The earliest valid date in ``s[start:end]`` and where it starts."""
     best: tuple[int, int, ParsedTime] | None = None
     for pattern, build in _PATTERNS:

@@ -25,9 +25,47 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SPACE = re.compile(r"\s+")
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote body br dd div dl dt fieldset figcaption figure footer "
-    "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th "
-    "thead tr ul center".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "center",
+    ]
 )
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe"})
 
@@ -47,7 +85,9 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
     return root
 
 
-def iter_elements(root: lxml.html.HtmlElement, tag: str | None = None) -> Iterator[lxml.html.HtmlElement]:
+def iter_elements(
+    root: lxml.html.HtmlElement, tag: str | None = None
+) -> Iterator[lxml.html.HtmlElement]:
     """Real elements only (lxml also yields comments and entities from iter())."""
     for el in root.iter(tag) if tag else root.iter():
         if isinstance(el.tag, str):
@@ -125,7 +165,22 @@ def absolute_url(base: str, href: str | None) -> str | None:
 
 # Second-level registries under which the registrable name is one label deeper.
 _SECOND_LEVEL = frozenset(
-    "com net org gov edu ac co mil int gouv nic ltd plc sch".split()
+    [
+        "com",
+        "net",
+        "org",
+        "gov",
+        "edu",
+        "ac",
+        "co",
+        "mil",
+        "int",
+        "gouv",
+        "nic",
+        "ltd",
+        "plc",
+        "sch",
+    ]
 )
 
 

@@ -51,7 +51,8 @@ from feedsvc.models import ListItem, ListPage, Selectors
 __all__ = ["extract_list", "find_next_page"]
 
 _NEXT_TEXT = re.compile(
-    r"^(?:下一页|下页|下一頁|后页|後頁|next(?: page)?|older(?: posts| entries)?|more)\s*[>»›]*$|^[>»›]$",
+    r"^(?:下一页|下页|下一頁|后页|後頁|next(?: page)?|older(?: posts| entries)?|more)\s*[>»›]*$"
+    r"|^[>»›]$",
     re.I,
 )
 _PAGINATION_TEXT = re.compile(
@@ -68,7 +69,9 @@ _CHROME_MARK = re.compile(
 _ROW_TEXT_LIMIT = 300  # a date beside a link is near it; longer rows are teasers
 _HEADLINE_FULL = 40
 _MIN_HEADLINE = 5
-_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "dt", "strong", "b", "span", "div", "p", "em"})
+_HEADING_TAGS = frozenset(
+    {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "strong", "b", "span", "div", "p", "em"}
+)
 
 
 @dataclass
@@ -187,7 +190,9 @@ def _preceding_heading(block: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _row(anchor: lxml.html.HtmlElement, counts: dict[lxml.html.HtmlElement, int]) -> lxml.html.HtmlElement:
+def _row(
+    anchor: lxml.html.HtmlElement, counts: dict[lxml.html.HtmlElement, int]
+) -> lxml.html.HtmlElement:
     """The largest ancestor that holds only this one link of the group: the list row."""
     row = anchor
     for parent in anchor.iterancestors():
@@ -318,7 +323,9 @@ def _selector_items(
         if date_sel is not None and item_sel is not None:
             raw = date_sel.first(scope)
             if raw:
-                parsed = parse_datetime(raw, tz=tz, now=now) or find_datetime_in_text(raw, tz=tz, now=now)
+                parsed = parse_datetime(raw, tz=tz, now=now) or find_datetime_in_text(
+                    raw, tz=tz, now=now
+                )
         items.append(
             ListItem(
                 url=url,
@@ -343,14 +350,19 @@ def _selected_link(
     return next((u for u in (absolute_url(page_url, c) for c in candidates) if u), None)
 
 
-def find_next_page(root: lxml.html.HtmlElement, page_url: str, selector: Compiled | None = None) -> str | None:
+def find_next_page(
+    root: lxml.html.HtmlElement, page_url: str, selector: Compiled | None = None
+) -> str | None:
     """The next list page: the ``next_page`` selector, ``rel=next``, or a 下一页/Next link."""
     if selector is not None:
         return next(
             (u for u in (absolute_url(page_url, h) for h in selector.hrefs(root)) if u), None
         )
     for el in root.xpath("//link[@rel] | //a[@rel]"):
-        if isinstance(el, lxml.html.HtmlElement) and "next" in (el.get("rel") or "").lower().split():
+        if (
+            isinstance(el, lxml.html.HtmlElement)
+            and "next" in (el.get("rel") or "").lower().split()
+        ):
             url = absolute_url(page_url, el.get("href"))
             if url and url != page_url:
                 return url

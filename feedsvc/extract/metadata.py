@@ -111,6 +111,11 @@ def _loads(raw: str) -> Any:
         return None
 
 
+def _position(item: dict[str, Any]) -> int:
+    position = item.get("position")
+    return position if isinstance(position, int) else 0
+
+
 def read_json_ld(root: lxml.html.HtmlElement) -> JsonLd:
     objects: list[dict[str, Any]] = []
     for script in root.xpath("//script[contains(translate(@type,'LDJSON','ldjson'),'ld+json')]"):
@@ -124,7 +129,7 @@ def read_json_ld(root: lxml.html.HtmlElement) -> JsonLd:
             if isinstance(items, list):
                 ordered = sorted(
                     (i for i in items if isinstance(i, dict)),
-                    key=lambda i: i.get("position") if isinstance(i.get("position"), int) else 0,
+                    key=_position,
                 )
                 names = [_name(i.get("name")) or _name(i.get("item")) for i in ordered]
                 crumbs = tuple(n for n in names if n)
@@ -136,7 +141,7 @@ def read_json_ld(root: lxml.html.HtmlElement) -> JsonLd:
         published=_text(article.get("datePublished")) or _text(article.get("dateCreated")),
         modified=_text(article.get("dateModified")),
         author=_name(article.get("author")),
-        section=_name(article.get("articleSection")),
+        section=_text(article.get("articleSection")),
         image=_url(article.get("image")) or _url(article.get("thumbnailUrl")),
         description=_text(article.get("description")),
         url=_url(article.get("url")) or _url(article.get("mainEntityOfPage")),

@@ -89,7 +89,11 @@ def choose_title(
         h
         for h in headings
         if any(_key(h) in _key(r) for r in refs)
-        and not (title_tag and len(split_title(title_tag)) > 1 and _key(h) == _key(split_title(title_tag)[-1]))
+        and not (
+            title_tag
+            and len(split_title(title_tag)) > 1
+            and _key(h) == _key(split_title(title_tag)[-1])
+        )
     ]
     if confirmed:
         return max(confirmed, key=len), "heuristic"

@@ -76,7 +76,8 @@ async def articles_to_recheck(
         select(articles)
         .join(article_sources, article_sources.c.article_id == articles.c.id)
         .where(article_sources.c.source_id == source_id, articles.c.first_seen > since)
-        .order_by(articles.c.last_checked_at, articles.c.id)
+        # Fair round-robin, and among equals the newest first: fresh stories get edited most.
+        .order_by(articles.c.last_checked_at, articles.c.published.desc(), articles.c.id)
         .limit(limit)
     )
     return [_known(row) for row in rows]

@@ -1,0 +1,217 @@
+"""Article extraction rules one at a time: selectors, layers, chrome, errors, purity."""
+
+from __future__ import annotations
+
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import lxml.html
+import pytest
+
+from feedsvc.errors import ExtractError
+from feedsvc.extract import extract_article, find_breadcrumb_category, find_byline
+from feedsvc.extract.metadata import language_tag
+from feedsvc.models import ExtractedArticle, Selectors
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2023, 5, 20, tzinfo=UTC)
+URL = "http://news.example.cn/a/2023/0518/1.html"
+PARAS = "".join(
+    f"<p>第{i}段正文内容，讲述城市发展的新变化和新气象，内容足够长以便被识别为正文。</p>"
+    for i in range(6)
+)
+WEIFANG = (Path(__file__).parent / "fixtures" / "weifang-article.html").read_text(encoding="utf-8")
+
+
+def run(html: str, selectors: Selectors | None = None, url: str = URL) -> ExtractedArticle:
+    return extract_article(html, url, selectors=selectors, tz=SH, now=NOW)
+
+
+def test_selectors_win_over_every_other_layer() -> None:
+    html = (
+        "<html><head><title>Meta title - Site</title>"
+        '<meta property="article:published_time" content="2020-01-01T00:00:00Z"></head><body>'
+        "<h1>Heading title</h1><div class='when'>2023年05月18日 10:20</div>"
+        "<div class='who'>王五</div><div class='text'><p>Chosen body.</p></div>"
+        f"<div class='other'>{PARAS}</div></body></html>"
+    )
+    sel = Selectors(
+        article_title="xpath://h1", article_date="div.when", author=".who", content="div.text"
+    )
+    got = run(html, sel)
+    assert got.title == "Heading title"
+    assert got.published == datetime(2023, 5, 18, 10, 20, tzinfo=SH)
+    assert got.author == "王五"
+    assert got.content_html == "<p>Chosen body.</p>"
+    assert {got.provenance[k] for k in ("title", "published", "author", "content_html")} == {
+        "selector"
+    }
+
+
+def test_json_ld_variants_and_broken_blocks() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{not json</script>'
+        '<script type="application/ld+json">[{"@type": ["NewsArticle", "Thing"],'
+        ' "headline": "LD headline", "datePublished": "2023-05-18 08:00:00",'
+        ' "author": {"@type": "Person", "name": "Li Lei"},'
+        ' "articleSection": ["World", "Asia"], "image": ["/a.jpg", "/b.jpg"]}]</script>'
+        f"</head><body><h1>Other</h1>{PARAS}</body></html>"
+    )
+    got = run(html)
+    assert got.title == "LD headline"
+    assert got.published == datetime(2023, 5, 18, 8, 0, tzinfo=SH)
+    assert got.author == "Li Lei"
+    assert got.category == "World"
+    assert got.image == "http://news.example.cn/a.jpg"
+    assert got.provenance["title"] == "json-ld"
+
+
+def test_meta_layers_and_chinese_meta() -> None:
+    html = (
+        "<html><head><title>标题在这里_频道_示例网</title>"
+        '<meta name="publishdate" content="2023-05-18 09:00">'
+        '<meta property="article:section" content="体育">'
+        '<meta property="og:image" content="//img.example.cn/x.jpg">'
+        '<meta name="author" content="赵四"></head>'
+        f"<body><h1>标题在这里</h1>{PARAS}</body></html>"
+    )
+    got = run(html)
+    assert got.title == "标题在这里"
+    assert got.published == datetime(2023, 5, 18, 9, 0, tzinfo=SH)
+    assert got.provenance["published"] == "meta"
+    assert got.category == "体育"
+    assert got.image == "http://img.example.cn/x.jpg"
+    assert got.author == "赵四" and got.provenance["author"] == "meta"
+
+
+def test_title_from_title_tag_minus_site_suffix_without_h1() -> None:
+    html = f"<html><head><title>城市建设新闻标题——示例网</title></head><body>{PARAS}</body></html>"
+    assert run(html).title == "城市建设新闻标题"
+    title = "COVID-19 vaccines explained | Health | Example News"
+    html = f"<html><head><title>{title}</title></head><body>{PARAS}</body></html>"
+    assert run(html).title == "COVID-19 vaccines explained"
+
+
+def test_h1_that_is_the_site_logo_is_not_the_title() -> None:
+    html = (
+        "<html><head><title>真正的文章标题在这里 - 示例网</title></head>"
+        f"<body><h1>示例网</h1><h2>真正的文章标题在这里</h2>{PARAS}</body></html>"
+    )
+    assert run(html).title == "真正的文章标题在这里"
+
+
+def test_weifang_related_blocks_and_title_teasers_stay_out() -> None:
+    got = run(WEIFANG, url="http://www.wfcmw.cn/caijing/2023-05/18/c_1001.html")
+    assert got.category == "财经"
+    assert got.source_name == "潍坊市广播电视台"
+    assert got.author is None  # only 来源 (and the outlet as "editor"): the normalizer decides
+    html = got.content_html or ""
+    # 最新文章 repeats this article's own teaser: it must not be taken twice
+    assert html.count("潍坊广电新媒体讯") == 1
+    assert "临夏州委" not in html
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<div>当前位置:<a href='/'>首页</a> &gt; <a href='/cj/'>财经</a> &gt;</div>", "财经"),
+        ("<div class='position'>首页 >> 财经 >> 正文</div>", "财经"),
+        ("<p>您的位置：<a>首页</a>-&gt;<a>新闻中心</a>-&gt;<a>本地新闻</a></p>", "本地新闻"),
+        (
+            "<nav aria-label='breadcrumb'><ol><li><a>Home</a></li><li><a>Politics</a></li>"
+            "<li>The Title Of The Story</li></ol></nav>",
+            "Politics",
+        ),
+        ("<div class='crumbs'><a>Home</a> / <a>Tech</a> / Gadgets</div>", "Gadgets"),
+        ("<div class='crumbs'><a>Home</a> / <a>Tech</a> / Story</div>", "Tech"),
+        ("<div>没有面包屑</div>", None),
+    ],
+)
+def test_breadcrumb_category(markup: str, expected: str | None) -> None:
+    root = lxml.html.document_fromstring(f"<html><body>{markup}</body></html>")
+    assert find_breadcrumb_category(root, title="The Title Of The Story") == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "author", "source"),
+    [
+        (
+            ["日期: 2023-05-18 来源:潍坊市广播电视台收集编辑:潍坊市广播电视台"],
+            None,
+            "潍坊市广播电视台",
+        ),
+        (["来源：新华社 作者：张三 李四 2023-05-18"], "张三 李四", "新华社"),
+        (["光明日报记者 王建宏 张文攀"], "王建宏 张文攀", None),
+        (["新京报记者 彭冲 山东冠县报道"], "彭冲", None),
+        (["记者注意到，今年以来项目建设加快。"], None, None),
+        (["文/王小明"], "王小明", None),
+        (["By Jane Q. Doe and John Roe"], "Jane Q. Doe and John Roe", None),
+        (["信息来源：市政府办公室 浏览次数：10"], None, "市政府办公室"),
+    ],
+)
+def test_find_byline(lines: list[str], author: str | None, source: str | None) -> None:
+    got = find_byline(lines)
+    assert (got.author, got.source) == (author, source)
+
+
+def test_editor_is_only_a_fallback_author() -> None:
+    assert find_byline(["来源：巴彦淖尔日报 编辑：苏亮"]).editor == "苏亮"
+    html = (
+        f"<html><head><title>标题</title></head><body><h1>标题</h1>{PARAS}"
+        "<p>来源：巴彦淖尔日报 编辑：苏亮</p></body></html>"
+    )
+    got = run(html)
+    assert (got.author, got.source_name) == ("苏亮", "巴彦淖尔日报")
+
+
+@pytest.mark.parametrize(
+    ("raw", "tag"),
+    [
+        ("zh_CN", "zh-CN"),
+        ("ZH-cn", "zh-CN"),
+        ("en", "en"),
+        ("zh-hans-cn", "zh-Hans-CN"),
+        ("", None),
+        ("!!", None),
+    ],
+)
+def test_language_tag(raw: str, tag: str | None) -> None:
+    assert language_tag(raw) == tag
+
+
+def test_page_with_neither_title_nor_content_raises() -> None:
+    with pytest.raises(ExtractError) as info:
+        run("<html><head></head><body><div></div></body></html>")
+    assert info.value.url == URL and "no title" in info.value.reason
+    with pytest.raises(ExtractError, match="empty document"):
+        run("")
+
+
+def test_bad_content_selector_is_named() -> None:
+    with pytest.raises(ExtractError, match=r"content='div\['"):
+        run(f"<html><body><h1>T</h1>{PARAS}</body></html>", Selectors(content="div["))
+
+
+def test_xml_declaration_and_control_characters_are_tolerated() -> None:
+    html = (
+        '<?xml version="1.0" encoding="gb2312"?>\x00<html><head><title>标题测试页面</title>'
+        f"</head><body>\x0b{PARAS}</body></html>"
+    )
+    got = run(html)
+    assert got.title == "标题测试页面"
+    assert got.content_html and "第5段" in got.content_html
+
+
+def _extract_in_worker(html: str) -> ExtractedArticle:
+    return extract_article(html, URL, selectors=Selectors(), tz=SH, now=NOW)
+
+
+def test_runs_in_a_process_pool_and_results_pickle() -> None:
+    local = run(WEIFANG)
+    assert pickle.loads(pickle.dumps(local)) == local
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        remote = pool.submit(_extract_in_worker, WEIFANG).result(timeout=60)
+    assert remote.title == local.title and remote.content_html == local.content_html
