@@ -36,11 +36,13 @@ def configure_logging(settings: Settings) -> None:
 
 
 @asynccontextmanager
-async def open_store(config: AppConfig, *, migrate: bool) -> AsyncIterator[Store]:
+async def open_store(
+    config: AppConfig, *, migrate: bool, now: Callable[[], datetime] = utc_now
+) -> AsyncIterator[Store]:
     store = await Store.open(config.settings.database_url, migrate=migrate)
     try:
         if config.path is not None:
-            await store.sync_sources(config.sources, utc_now())
+            await store.sync_sources(config.sources, now())
         yield store
     finally:
         await store.close()

@@ -9,6 +9,7 @@ which layer produced each field.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -16,7 +17,12 @@ from datetime import datetime, timedelta, tzinfo
 import lxml.html
 
 from feedsvc.errors import ExtractError
-from feedsvc.extract.chrome import crumbs_category, find_breadcrumb_category, find_byline
+from feedsvc.extract.chrome import (
+    crumbs_category,
+    find_breadcrumb_category,
+    find_byline,
+    find_lead_reporter,
+)
 from feedsvc.extract.content import (
     content_text,
     fix_lazy_images,
@@ -137,9 +143,20 @@ def _title_index(lines: list[str], title: str | None) -> int | None:
 
 
 def _near_title(lines: list[str], idx: int | None) -> list[str]:
+    """The header block around the title: it ends where the body's prose starts, so the
+    teasers of sidebars further down (which name other reporters) never count."""
     if idx is None:
         return []
-    return lines[max(0, idx - 2) : idx + 1 + _TITLE_WINDOW]
+    window = lines[max(0, idx - 2) : idx + 1 + _TITLE_WINDOW]
+    for n, line in enumerate(window[3:], start=3):
+        if _is_prose(line):
+            return window[:n]
+    return window
+
+
+def _is_prose(line: str) -> bool:
+    cjk = sum(1 for ch in line if "\u4e00" <= ch <= "\u9fff")
+    return (cjk >= 25 and ("，" in line or "。" in line)) or len(line) >= 200
 
 
 def _text_published(
@@ -291,16 +308,19 @@ def extract_article(
             f.values["published"], f.provenance["published"] = found
     window = _near_title(lines, idx)
     byline = find_byline(window)
-    rest = find_byline([line for line in lines if len(line) <= 80])
+    # Bylines anywhere on the page, but not in sidebars: teasers of other articles name
+    # their own reporters ("潍坊晚报讯（记者 张建国）…").
+    fix_lazy_images(root)
+    stripped = copy.deepcopy(root)
+    strip_chrome(stripped)
+    body = stripped.find("body")
+    clean_lines = block_lines(body if body is not None else stripped)
+    rest = find_byline([line for line in clean_lines if len(line) <= 80])
     f.offer("author", byline.author, "text-pattern")
     f.offer("source_name", byline.source or rest.source, "text-pattern")
     f.offer("author", _dom_author(root), "heuristic")
     f.offer("author", rest.author, "text-pattern")
     site_name = meta.get("og:site_name")
-    # An "editor" that is the outlet itself (收集编辑:潍坊市广播电视台) is no person.
-    editor = byline.editor or rest.editor
-    if editor and editor != f.get("source_name"):
-        f.offer("author", editor, "text-pattern")
     f.offer("author", _usable_author(meta.get(*_AUTHOR_META), site_name), "meta")
     f.offer("source_name", meta.get(*_SOURCE_META), "meta")
 
@@ -313,22 +333,26 @@ def extract_article(
         f.offer("category", find_breadcrumb_category(root, title=title_text), "heuristic")
         f.offer("category", meta.get("columnname", "catalogname"), "meta")
 
-    # Content last: it mutates the tree.
-    fix_lazy_images(root)
     content_sel = _compiled(selectors, "content", page_url)
     if content_sel is not None:
         f.offer(
             "content_html", selected_content(content_sel.elements(root), title_text), "selector"
         )
     if "content_html" not in f.values:
-        strip_chrome(root)
-        f.offer("content_html", main_content(root, page_url, title_text), "readability")
+        f.offer("content_html", main_content(stripped, page_url, title_text), "readability")
 
     content = f.get("content_html")
     content_html = content if isinstance(content, str) else None
     if not title_text and not content_html:
         raise ExtractError(page_url, "no title and no content found")
     text = content_text(content_html) if content_html else ""
+    # The lead paragraph of the body (not a sidebar teaser) may name the reporter.
+    f.offer("author", find_lead_reporter(text.splitlines()[:3]), "text-pattern")
+    # An editor (编辑) did not write the piece: name one only when the page names neither
+    # an author nor a source (来源), and never the outlet itself (收集编辑:潍坊市广播电视台).
+    editor = byline.editor or rest.editor
+    if editor and not f.get("source_name"):
+        f.offer("author", editor, "text-pattern")
     description = ld.description or meta.get(*_DESCRIPTION_META)
     f.offer("summary", _summary(text, description), "readability" if text else "meta")
     f.offer("image", _first_image(content_html, page_url), "heuristic")

@@ -195,6 +195,21 @@ def _reporter_names(value: str) -> str | None:
     return " ".join(names) or None
 
 
+# Chinese news leads name their reporters: "潍坊日报讯（记者 杨秀英 通讯员 胡强）日前，…".
+_LEAD_REPORTER = re.compile(
+    r"^.{0,30}?(?:讯|电|报道|消息)\s*[（(]\s*记者\s*(?P<v>[^）)]{2,40})[）)]"
+)
+
+
+def find_lead_reporter(lines: Sequence[str]) -> str | None:
+    """The reporter named in a news lead, before any 通讯员 (correspondents are not authors)."""
+    for line in lines:
+        m = _LEAD_REPORTER.match(line.strip())
+        if m:
+            return _reporter_names(re.split(r"通讯员|实习生|摄影", m["v"])[0])
+    return None
+
+
 def find_byline(lines: Sequence[str]) -> Byline:
     """Author and source (来源) from byline-like lines, nearest the top first.
 

@@ -84,7 +84,11 @@ _LINE_TAGS = frozenset(
         "header",
     ]
 )
-_BYLINE_START = re.compile(r"^(?:by|posted|written|作者|记者|文\s*/)", re.I)
+# A label, not prose: "记者 张三" / "作者：李四" is a byline, "记者从…获悉" is a sentence.
+_BYLINE_START = re.compile(
+    r"^(?:(?:by|posted|written)\b|(?:作者|记者)(?:\s*[:：]|\s+[\u4e00-\u9fff]{2,4}(?:\s|$))|文\s*/)",
+    re.I,
+)
 _DROP_TAGS = (
     "script",
     "style",

@@ -119,7 +119,7 @@ async def start_pipeline(
         extra_settings=extra_settings,
         extract_workers=extract_workers,
     )
-    store = await stack.enter_async_context(open_store(config, migrate=True))
+    store = await stack.enter_async_context(open_store(config, migrate=True, now=clock))
     ctx = await stack.enter_async_context(
         refresh_context(config.settings, store, owner="e2e-test", now=clock)
     )

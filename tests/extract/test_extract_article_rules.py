@@ -157,14 +157,31 @@ def test_find_byline(lines: list[str], author: str | None, source: str | None) -
     assert (got.author, got.source) == (author, source)
 
 
-def test_editor_is_only_a_fallback_author() -> None:
+def test_editor_is_never_preferred_to_the_source() -> None:
     assert find_byline(["来源：巴彦淖尔日报 编辑：苏亮"]).editor == "苏亮"
     html = (
         f"<html><head><title>标题</title></head><body><h1>标题</h1>{PARAS}"
         "<p>来源：巴彦淖尔日报 编辑：苏亮</p></body></html>"
     )
     got = run(html)
-    assert (got.author, got.source_name) == ("苏亮", "巴彦淖尔日报")
+    assert (got.author, got.source_name) == (None, "巴彦淖尔日报")
+    no_source = html.replace("来源：巴彦淖尔日报 ", "")
+    assert run(no_source).author == "苏亮"  # the last resort when nobody else is named
+
+
+def test_reporter_in_the_lead_is_the_author_but_not_in_a_sidebar_teaser() -> None:
+    html = (
+        "<html><head><title>标题</title></head><body><h1>标题</h1>"
+        "<p>日期: 2023-05-18 来源:潍坊日报</p>"
+        "<div class='content'><p>潍坊日报讯（记者 杨秀英 通讯员 胡强）日前，杨家埠木版年画传承人"
+        "走进校园，为同学们讲解木版年画的历史渊源和制作技艺，现场气氛热烈，同学们纷纷动手体验。</p>"
+        f"{PARAS}</div><div class='related'><h3>相关阅读</h3><ul><li><a href='/a.html'>别的新闻"
+        "</a><p>潍坊晚报讯（记者 张建国）11月23日下午，茂腔传承人走进学校</p></li></ul></div>"
+        "</body></html>"
+    )
+    assert run(html).author == "杨秀英"
+    without_lead = html.replace("（记者 杨秀英 通讯员 胡强）", "")
+    assert run(without_lead).author is None
 
 
 @pytest.mark.parametrize(
@@ -215,3 +232,14 @@ def test_runs_in_a_process_pool_and_results_pickle() -> None:
     with ProcessPoolExecutor(max_workers=1) as pool:
         remote = pool.submit(_extract_in_worker, WEIFANG).result(timeout=60)
     assert remote.title == local.title and remote.content_html == local.content_html
+
+
+def test_prose_that_starts_with_reporter_is_kept_but_a_byline_is_not() -> None:
+    html = (
+        "<html><head><title>标题</title></head><body><h1>标题</h1><div class='content'>"
+        "<p>记者从临朐县生态环境分局了解到，近日全县PM2.5小时浓度均值为34微克/立方米。</p>"
+        f"{PARAS}<p>记者 王明 2023年5月18日</p></div></body></html>"
+    )
+    text = run(html, selectors=Selectors(content="div.content")).content_html or ""
+    assert "记者从临朐县生态环境分局了解到" in text
+    assert "记者 王明" not in text

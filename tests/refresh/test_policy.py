@@ -23,7 +23,9 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
         (86400, 2, 21600, 86400),  # back-off never polls faster than the interval
     ],
 )
-def test_backoff_without_jitter(interval: int, errors: int, max_backoff: int, expected: int) -> None:
+def test_backoff_without_jitter(
+    interval: int, errors: int, max_backoff: int, expected: int
+) -> None:
     due = next_check(
         interval_seconds=interval,
         now=NOW,
