@@ -128,8 +128,8 @@ async def test_failing_source_is_recorded_and_keeps_its_articles(
         assert state is not None and state.error_count == 0 and state.last_error is None
 
 
-async def test_data_and_schedule_survive_a_restart(tmp_path: Path) -> None:
-    async for p in pipeline_context(tmp_path):
+async def test_data_and_schedule_survive_a_restart(tmp_path: Path, database_url: str) -> None:
+    async for p in pipeline_context(tmp_path, db_url=database_url):
         await p.refresh()
         first = await p.feed("/feeds/latest.atom")
         body, etag = await first.read(), first.headers["ETag"]

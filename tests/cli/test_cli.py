@@ -1,0 +1,197 @@
+"""The `feedsvc` command as a user runs it: real processes, a real demo portal on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from feedsvc.demo.sources import demo_sources_yaml
+
+PYTHON = sys.executable
+TIMEOUT = 60
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def feedsvc(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PYTHON, "-m", "feedsvc", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def wait_for(url: str, deadline: float = 15.0) -> None:
+    end = time.monotonic() + deadline
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def portal() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "feedsvc.demo.portal",
+            "--port",
+            str(port),
+            "--publish-every",
+            "3600",
+            "--edit-every",
+            "3600",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def write_sources(tmp_path: Path, portal: str, extra: str = "") -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "settings:\n"
+        f"  database_url: sqlite+aiosqlite:///{tmp_path / 'feeds.db'}\n"
+        "  timezone: Asia/Shanghai\n"
+        "  extract_workers: 0\n" + demo_sources_yaml(portal) + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_refresh_prints_a_line_per_source_and_a_summary(tmp_path: Path, portal: str) -> None:
+    config = write_sources(tmp_path, portal)
+    done = feedsvc("refresh", "--config", str(config), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    for sid in ("demo-caijing", "demo-shehui", "demo-wenhua", "demo-tiyu"):
+        assert any(line.startswith(f"{sid}: ok, 12 links, 12 new") for line in lines), lines
+    assert lines[-1].startswith("4 sources: 4 ok, 0 failed, 0 skipped; 48 new, 0 updated")
+
+    again = feedsvc("refresh", "--config", str(config), "--source", "demo-tiyu", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "demo-tiyu: not_modified" in again.stdout
+
+    listed = feedsvc("sources", "--config", str(config), cwd=tmp_path)
+    assert listed.returncode == 0 and listed.stdout.count("failures 0") == 4
+
+
+def test_refresh_fails_when_every_source_fails(tmp_path: Path) -> None:
+    dead = free_port()  # nothing listens there
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        "settings:\n"
+        f"  database_url: sqlite+aiosqlite:///{tmp_path / 'feeds.db'}\n"
+        "  connect_timeout: 2\n"
+        "sources:\n"
+        "  - id: dead\n"
+        f"    url: http://127.0.0.1:{dead}/news/\n"
+        "    allow_private_networks: true\n",
+        encoding="utf-8",
+    )
+    done = feedsvc("refresh", "--config", str(config), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "dead: FAILED" in done.stdout and f"127.0.0.1:{dead}" in done.stdout
+
+
+def test_private_addresses_are_refused_unless_allowed(tmp_path: Path, portal: str) -> None:
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        "settings:\n"
+        f"  database_url: sqlite+aiosqlite:///{tmp_path / 'feeds.db'}\n"
+        "sources:\n"
+        "  - id: local\n"
+        f"    url: {portal}/caijing/\n",
+        encoding="utf-8",
+    )
+    done = feedsvc("refresh", "--config", str(config), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "local: FAILED" in done.stdout and "127.0.0.1" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        (
+            "sources:\n  - id: Bad_Id\n    url: http://example.org/\n",
+            "sources.yaml:4: sources[0].id",
+        ),
+        (
+            "sources:\n  - id: a\n    url: http://example.org/\n    interval: 5s\n",
+            "sources.yaml:6: sources[0].interval",
+        ),
+        ("sources: [\n", "sources.yaml:"),
+    ],
+)
+def test_bad_config_exits_2_and_writes_nothing(
+    tmp_path: Path, yaml_text: str, expected: str
+) -> None:
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        f"settings:\n  database_url: sqlite+aiosqlite:///{tmp_path / 'feeds.db'}\n" + yaml_text
+        if not yaml_text.startswith("sources: [")
+        else yaml_text,
+        encoding="utf-8",
+    )
+    for command in ("refresh", "serve", "migrate", "sources"):
+        done = feedsvc(command, "--config", str(config), cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert expected in done.stderr, done.stderr
+    assert not (tmp_path / "feeds.db").exists()
+    assert not (tmp_path / "var").exists()
+
+
+def test_migrate_then_check_json(tmp_path: Path, portal: str) -> None:
+    env = {"FEEDSVC_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"}
+    migrated = feedsvc("migrate", cwd=tmp_path, env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    assert (tmp_path / "m.db").exists()
+
+    checked = feedsvc(
+        "check",
+        f"{portal}/caijing/",
+        "--json",
+        cwd=tmp_path,
+        env={"FEEDSVC_ALLOW_PRIVATE_NETWORKS": "true", "FEEDSVC_TIMEZONE": "Asia/Shanghai"},
+    )
+    assert checked.returncode == 0, checked.stderr
+    result = json.loads(checked.stdout)
+    assert len(result["items"]) == 12
+    article = result["article"]
+    assert article["title"] == result["items"][0]["title"]
+    assert article["published"].endswith("+08:00") or article["published"].endswith("+00:00")
+    assert article["category"] == "财经"
+    assert "相关阅读" not in article["content_text"]
+    assert not list(tmp_path.glob("var"))  # check writes nothing
