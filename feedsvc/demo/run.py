@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -25,6 +26,10 @@ EDIT_EVERY = 45.0  # seconds between edits of a recent article
 
 def _write_config(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    # The portal invents its articles afresh at every start, so the demo's database starts
+    # afresh too: yesterday's demo articles would otherwise linger as dead links.
+    for stale in path.parent.glob("feedsvc.db*"):
+        stale.unlink()
     path.write_text(text, encoding="utf-8")
 
 
@@ -65,7 +70,8 @@ async def run_demo(port: int, portal_port: int, data_dir: Path) -> int:
             print(f"feeds index:  {public}/")
             print(f"latest:       {public}/feeds/latest.atom")
             for source in config.sources:
-                print(f"  {source.category}: {public}/feeds/categories/{source.category}.atom")
+                category = quote(source.category or "")
+                print(f"  {source.category}: {public}/feeds/categories/{category}.atom")
                 print(f"  {source.id}: {public}/feeds/sources/{source.id}.atom")
             print("press Ctrl-C to stop", flush=True)
             announce = None
