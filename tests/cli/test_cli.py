@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -195,3 +196,45 @@ def test_migrate_then_check_json(tmp_path: Path, portal: str) -> None:
     assert article["category"] == "财经"
     assert "相关阅读" not in article["content_text"]
     assert not list(tmp_path.glob("var"))  # check writes nothing
+
+
+def test_demo_serves_populated_feeds_and_stops_cleanly(tmp_path: Path) -> None:
+    port, portal_port = free_port(), free_port()
+    proc = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "feedsvc",
+            "demo",
+            "--port",
+            str(port),
+            "--portal-port",
+            str(portal_port),
+            "--data-dir",
+            str(tmp_path / "demo"),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 30
+        lines: list[str] = []
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if line.startswith("feeds populated"):
+                break
+        assert lines[-1].startswith("feeds populated"), lines
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/feeds/latest.atom", timeout=5) as r:
+            body = r.read()
+        from atom_validation import assert_valid_atom
+
+        root = assert_valid_atom(body)
+        assert len(root.findall("{http://www.w3.org/2005/Atom}entry")) == 48
+        assert any("/feeds/categories/%E8%B4%A2%E7%BB%8F.atom" in line for line in lines)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
