@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -147,10 +148,16 @@ async def test_conditional_feed_requests_get_304(pipeline: Pipeline) -> None:
     by_date = await pipeline.feed(category_path("体育"), **{"If-Modified-Since": modified})
     assert by_date.status == 304
 
-    # An article published long ago that shows up now still moves Last-Modified forward.
-    pipeline.clock.advance(minutes=2)
-    pipeline.portal.publish("tiyu")
+    # An article published long ago that shows up only now still moves Last-Modified
+    # forward: a reader that saw it unchanged would otherwise never fetch the new entry.
+    now = pipeline.clock()
+    pipeline.clock.value = now - timedelta(days=30)
+    old = pipeline.portal.publish("tiyu")
+    pipeline.clock.value = now + timedelta(minutes=2)
     await pipeline.refresh("demo-tiyu")
+    _, parsed = await fetch_feed(pipeline, category_path("体育"))
+    assert parsed.entries[-1].title == old.title  # oldest, so last
+    assert parsedate_to_datetime(modified) < (datetime.fromisoformat(parsed.feed.updated))
     changed = await pipeline.feed(category_path("体育"), **{"If-None-Match": etag})
     assert changed.status == 200
     assert changed.headers["ETag"] != etag
