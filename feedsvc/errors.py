@@ -12,6 +12,7 @@
     │   ├── TooManyRedirectsError    redirect chain over the cap
     │   ├── DecodeError              bytes that no candidate charset decodes sensibly
     │   ├── UnsupportedContentError  not an HTML page (image, PDF, …) or an unknown encoding
+    │   ├── RobotsDisallowedError    the site's robots.txt disallows the URL for feedsvc
     │   └── ConnectionFailedError    DNS, refused, reset, TLS
     ├── ExtractError                 a page that yields nothing usable (names URL and why)
     ├── StoreError                   database problems
@@ -73,6 +74,10 @@ class ConnectionFailedError(FetchError):
 
 
 class UnsupportedContentError(FetchError):
+    pass
+
+
+class RobotsDisallowedError(FetchError):
     pass
 
 

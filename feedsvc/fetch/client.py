@@ -24,6 +24,7 @@ everything else.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -44,12 +45,14 @@ from feedsvc.errors import (
     FetchError,
     FetchTimeoutError,
     HTTPStatusError,
+    RobotsDisallowedError,
     TooManyRedirectsError,
     UnsupportedContentError,
 )
 from feedsvc.fetch.body import ACCEPT_ENCODING, read_capped
 from feedsvc.fetch.charset import decode_html
 from feedsvc.fetch.guard import AddressGuard, BlockedHostError, GuardedResolver, IPNetwork
+from feedsvc.fetch.robots import MAX_ROBOTS_BYTES, RobotsRules
 from feedsvc.models import FetchResult, PageValidators
 
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
@@ -123,6 +126,7 @@ class Fetcher:
         self._unguarded: aiohttp.ClientSession | None = None
         self._hosts = _HostLimiter(settings.per_host_concurrency)
         self._global = asyncio.Semaphore(settings.max_concurrency)
+        self._robots = RobotsRules(settings.robots_ttl) if settings.obey_robots_txt else None
         self._headers = {
             "User-Agent": default_user_agent(settings),
             "Accept": ACCEPT,
@@ -226,6 +230,13 @@ class Fetcher:
         while True:
             if guarded:
                 self._check_literal(url, target)
+            if self._robots is not None and not await self._robots.allowed(
+                target, functools.partial(self._load_robots, session)
+            ):
+                where = "" if str(target) == url else f" (redirected to {target})"
+                raise RobotsDisallowedError(
+                    url, f"disallowed by {target.origin()}/robots.txt{where}"
+                )
             location = await self._request(session, url, target, headers, validators, encoding)
             if isinstance(location, FetchResult):
                 return location
@@ -237,6 +248,16 @@ class Fetcher:
                 )
             target = location
             chain.append(str(target))
+
+    async def _load_robots(
+        self, session: aiohttp.ClientSession, robots_url: URL
+    ) -> tuple[int, bytes]:
+        # Through the page's own session, so robots.txt gets the same network guard.
+        if session is self._guarded:
+            self._guard.check_host(robots_url.host or "")
+        async with session.get(robots_url, allow_redirects=True, max_redirects=5) as response:
+            body = await response.content.read(MAX_ROBOTS_BYTES)
+            return response.status, body
 
     def _check_literal(self, url: str, target: URL) -> None:
         try:

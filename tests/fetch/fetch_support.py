@@ -46,9 +46,11 @@ class MapResolver(AbstractResolver):
 
 
 def make_settings(**overrides: object) -> Settings:
-    """Settings for local test servers: loopback allowed, short timeouts."""
+    """Settings for local test servers: loopback allowed, short timeouts; robots.txt is
+    tested on its own (tests/fetch/test_fetch_robots.py), so request counts here stay exact."""
     base = Settings(
         allow_private_networks=True,
+        obey_robots_txt=False,
         connect_timeout=2.0,
         read_timeout=2.0,
         total_timeout=5.0,
