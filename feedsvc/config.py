@@ -70,7 +70,14 @@ class Settings:
     max_concurrency: int = setting(16, "simultaneous fetches in this process")
     feed_default_limit: int = setting(50, "entries in a feed without ?limit=")
     feed_max_limit: int = setting(500, "the largest ?limit= accepted")
-    feed_max_age: int = setting(60, "Cache-Control max-age of feeds in seconds (at least 60)")
+    feed_max_age: int = setting(
+        60,
+        "least Cache-Control max-age of feeds in seconds (at least 60); a feed gets half "
+        "its sources' refresh interval, up to an hour, when that is longer",
+    )
+    websub_hub: str = setting(
+        "", "WebSub hub URL: feeds advertise it and every changed feed is published to it"
+    )
     scheduler_tick: float = setting(5.0, "seconds between scheduler ticks that claim due sources")
     claim_batch: int = setting(4, "sources claimed per tick by one worker")
     lease_seconds: int = setting(
@@ -92,7 +99,14 @@ class Settings:
     max_new_per_refresh: int = setting(
         100, "new article pages fetched per refresh; the rest wait for the next one"
     )
+    obey_robots_txt: bool = setting(
+        True, "fetch nothing a site's robots.txt disallows for the product token feedsvc"
+    )
+    robots_ttl: int = setting(3600, "seconds a site's robots.txt is cached")
     log_level: str = setting("INFO", "DEBUG, INFO, WARNING or ERROR")
+    access_log: bool = setting(
+        False, "log every HTTP request to the feeds server (with its conditional headers)"
+    )
 
     @property
     def effective_public_url(self) -> str:
@@ -267,6 +281,7 @@ _SETTING_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "feed_default_limit": _positive,
     "feed_max_limit": _positive,
     "feed_max_age": _at_least(60),
+    "websub_hub": _check_public_url,
     "scheduler_tick": _positive,
     "claim_batch": _positive,
     "lease_seconds": _positive,
