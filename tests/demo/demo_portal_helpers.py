@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import lxml.html
+from manual_clock import Clock as ManualClock
 
 from feedsvc.demo.content import SHANGHAI
 
 START = datetime(2023, 5, 18, 10, 20, 31, tzinfo=SHANGHAI)
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
+class Clock(ManualClock):
     def __init__(self, start: datetime = START) -> None:
-        self.value = start
-
-    def __call__(self) -> datetime:
-        return self.value
-
-    def advance(self, **kwargs: float) -> datetime:
-        self.value += timedelta(**kwargs)
-        return self.value
+        super().__init__(start)
 
 
 def parse(html: str) -> lxml.html.HtmlElement:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp.test_utils import TestClient, TestServer
+from manual_clock import Clock as ManualClock
 
 from feedsvc.config import AppConfig, load_config
 from feedsvc.demo.portal import PortalState, create_portal_app
@@ -28,16 +29,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 20, 9, 30, tzinfo=SHANGHAI)
 
 
-class Clock:
+class Clock(ManualClock):
     def __init__(self, start: datetime = START) -> None:
-        self.value = start
-
-    def __call__(self) -> datetime:
-        return self.value
-
-    def advance(self, **kwargs: float) -> datetime:
-        self.value += timedelta(**kwargs)
-        return self.value
+        super().__init__(start)
 
 
 def write_config(
