@@ -242,6 +242,27 @@ class FeedVersion:
 
 
 @dataclass(frozen=True)
+class EntryCursor:
+    """A position in a feed's order (published, then entry id, both descending): a page
+    that starts after it holds only entries strictly older in that order."""
+
+    published: datetime
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class FeedQuery:
+    """Which of a feed's entries to read: at most ``limit``, newest first, after
+    ``before``, containing ``text`` in title or summary, published or updated at or after
+    ``since``."""
+
+    limit: int
+    before: EntryCursor | None = None
+    text: str | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
 class FeedInfo:
     """A feed as listed on the index page and in OPML."""
 

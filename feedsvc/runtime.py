@@ -8,7 +8,7 @@ import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 
 from feedsvc.config import AppConfig, Settings
@@ -16,6 +16,7 @@ from feedsvc.fetch import Fetcher
 from feedsvc.refresh.offload import Offloader
 from feedsvc.refresh.worker import RefreshContext
 from feedsvc.store import Store
+from feedsvc.websub import WebSubPublisher
 
 
 def utc_now() -> datetime:
@@ -60,7 +61,10 @@ async def refresh_context(
 ) -> AsyncIterator[RefreshContext]:
     offloader = Offloader(settings.extract_workers)
     try:
-        async with Fetcher(settings) as fetcher:
+        async with Fetcher(settings) as fetcher, AsyncExitStack() as stack:
+            publisher = None
+            if settings.websub_hub:
+                publisher = await stack.enter_async_context(WebSubPublisher(settings, store))
             yield RefreshContext(
                 settings=settings,
                 store=store,
@@ -68,6 +72,7 @@ async def refresh_context(
                 offloader=offloader,
                 owner=owner,
                 now=now,
+                on_feeds_changed=publisher.publish if publisher else None,
             )
     finally:
         offloader.close()

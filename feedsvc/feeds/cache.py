@@ -1,10 +1,12 @@
 """Per-process cache of rendered feeds, keyed by the stored feed version.
 
-The key is ``(feed key, version, limit)``. A refresh that changes a feed bumps its version
-in the database, so a new request simply misses; nothing has to invalidate anything, and a
-``feedsvc refresh`` in another process is picked up by the next request. The ETag is
-computed from the same stored data, never from process state, so every replica and every
-restart agrees on it and a 304 needs no rendering at all.
+The key is ``(feed key, version, variant)``; the variant names the format and the query
+(limit, cursor, filters), so every representation of a feed has its own entry. A refresh
+that changes a feed bumps its version in the database, so a new request simply misses;
+nothing has to invalidate anything, and a ``feedsvc refresh`` in another process is
+picked up by the next request. The ETag is computed from the same stored data, never from
+process state, so every replica and every restart agrees on it and a 304 needs no
+rendering at all.
 """
 
 from __future__ import annotations
@@ -18,19 +20,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from feedsvc.feeds.render import RENDER_REVISION
+from feedsvc.feeds.render import ATOM_MEDIA_TYPE, RENDER_REVISION
 from feedsvc.models import FeedKey
 
-CacheKey = tuple[str, int, int]  # (str(FeedKey), version, limit)
+CacheKey = tuple[str, int, str]  # (str(FeedKey), version, variant)
 
 
-def feed_etag(key: FeedKey | str, version: int, limit: int, *, base_url: str) -> str:
-    """The strong ETag (quoted) of a feed at ``version`` rendered with ``limit`` entries.
+def feed_etag(key: FeedKey | str, version: int, variant: str, *, base_url: str) -> str:
+    """The strong ETag (quoted) of a feed at ``version`` in ``variant`` (format, limit,
+    cursor, filters, hub: everything besides the data that shapes the bytes).
 
     ``base_url`` is part of it because the feed's links are; ``RENDER_REVISION`` because a
     new rendering of the same data is a different representation.
     """
-    material = f"{RENDER_REVISION}\n{base_url}\n{key}\n{limit}".encode()
+    material = f"{RENDER_REVISION}\n{base_url}\n{key}\n{variant}".encode()
     digest = hashlib.sha256(material).hexdigest()[:16]
     return f'"v{version}-{digest}"'
 
@@ -41,11 +44,20 @@ class RenderedFeed:
     gzip_body: bytes
     etag: str  # quoted strong ETag of the identity-encoded body
     last_modified: datetime
+    content_type: str = ATOM_MEDIA_TYPE  # without parameters; the charset is always UTF-8
 
     @classmethod
-    def build(cls, body: bytes, *, etag: str, last_modified: datetime) -> RenderedFeed:
+    def build(
+        cls,
+        body: bytes,
+        *,
+        etag: str,
+        last_modified: datetime,
+        content_type: str = ATOM_MEDIA_TYPE,
+    ) -> RenderedFeed:
         # mtime=0 keeps the gzip bytes as deterministic as the body.
-        return cls(body, gzip.compress(body, compresslevel=6, mtime=0), etag, last_modified)
+        gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+        return cls(body, gzipped, etag, last_modified, content_type)
 
     @property
     def size(self) -> int:
@@ -132,9 +144,9 @@ class FeedCache:
     def _put(self, key: CacheKey, rendered: RenderedFeed) -> None:
         if rendered.size > self.max_bytes:
             return
-        feed, version, limit = key
+        feed, version, variant = key
         for other in list(self._items):
-            if other[0] == feed and other[2] == limit and other != key:
+            if other[0] == feed and other[2] == variant and other != key:
                 if other[1] > version:
                     return  # a newer version landed while this one rendered
                 self._evict(other)  # an older version is never asked for again

@@ -12,10 +12,9 @@ one entry that fails to build must be skipped, not fail the whole feed.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -24,6 +23,9 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from feedsvc.errors import FeedRenderError
+from feedsvc.feeds.entries import entry_author, newest_first, utc
+from feedsvc.feeds.entries import feed_language as feed_language_of
+from feedsvc.feeds.language import language_tag
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
 from feedsvc.models import FeedKey, StoredArticle
 
@@ -35,10 +37,7 @@ ATOM_MEDIA_TYPE: Final = "application/atom+xml"
 
 # Bump when the rendered bytes change for the same data (new element, different layout):
 # it is part of every ETag, so caches everywhere notice a new rendering.
-RENDER_REVISION: Final = 1
-
-# RFC 4287's atomLanguageTag; anything else would make the document invalid.
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+RENDER_REVISION: Final = 2
 
 # A fixed table rather than the ``mimetypes`` module, whose answers depend on the host's
 # /etc/mime.types: replicas must render identical bytes.
@@ -76,6 +75,10 @@ class FeedDocument:
     language: str | None = None  # BCP 47
     generator: str = "feedsvc"
     generator_uri: str | None = None
+    # RFC 5005 paging: the first page and the next (older) one, absolute; None = none.
+    first_url: str | None = None
+    next_url: str | None = None
+    hub_url: str | None = None  # a WebSub hub; advertised with rel="hub" when set
 
 
 def render_atom(doc: FeedDocument, entries: Sequence[StoredArticle]) -> bytes:
@@ -84,10 +87,11 @@ def render_atom(doc: FeedDocument, entries: Sequence[StoredArticle]) -> bytes:
     An entry that cannot be rendered is logged and left out. Raises ``FeedRenderError``
     when the result fails the structural check (it is never cached or served then).
     """
-    root = etree.fromstring(_feed_head(doc), _SAFE_PARSER)
-    feed_language = _language(doc.language)
+    ordered = newest_first(entries)
+    feed_language = feed_language_of(doc.language, ordered)
+    root = etree.fromstring(_feed_head(doc, feed_language), _SAFE_PARSER)
     rendered = 0
-    for article in sorted(entries, key=_newest_first_key, reverse=True):
+    for article in ordered:
         try:
             element = _entry_element(article, feed_language)
         except Exception as exc:  # one bad article must never take the feed down
@@ -137,13 +141,16 @@ def enclosure_type(url: str) -> str:
     return _IMAGE_TYPES.get(extension, _DEFAULT_IMAGE_TYPE)
 
 
-def _feed_head(doc: FeedDocument) -> bytes:
+def _feed_head(doc: FeedDocument, language: str | None) -> bytes:
     fg = FeedGenerator()
     fg.id(_required(doc.feed_id, "feed id"))
     fg.title(_required(doc.title, "feed title"))
-    fg.updated(_utc(doc.updated))
+    fg.updated(utc(doc.updated))
     fg.link(href=xml_safe(doc.self_url), rel="self", type=ATOM_MEDIA_TYPE)
     fg.link(href=xml_safe(doc.alternate_url), rel="alternate", type="text/html")
+    for rel, href in (("first", doc.first_url), ("next", doc.next_url), ("hub", doc.hub_url)):
+        if href:
+            fg.link(href=xml_safe(href), rel=rel)
     if doc.generator_uri:
         fg.generator(xml_safe(doc.generator), uri=xml_safe(doc.generator_uri))
     else:
@@ -151,7 +158,6 @@ def _feed_head(doc: FeedDocument) -> bytes:
     subtitle = xml_safe_or_none(doc.subtitle)
     if subtitle:
         fg.subtitle(subtitle)
-    language = _language(doc.language)
     if language:
         fg.language(language)
     head: bytes = fg.atom_str(pretty=False)
@@ -164,15 +170,11 @@ def _entry_element(article: StoredArticle, feed_language: str | None) -> etree._
     fe = FeedEntry()
     fe.id(entry_id)
     fe.title(xml_safe_or_none(article.title) or link)
-    fe.updated(_utc(article.updated))
-    fe.published(_utc(article.published))
+    fe.updated(utc(article.updated))
+    fe.published(utc(article.published))
     # feedgen insists on an alternate link or content; the links are rebuilt below anyway.
     fe.link(href=link, rel="alternate")
-    author = (
-        xml_safe_or_none(article.author)
-        or xml_safe_or_none(article.source_name)
-        or xml_safe_or_none(article.source_id)
-    )
+    author = entry_author(article)
     if author:
         fe.author(name=author)
     category = xml_safe_or_none(article.category)
@@ -186,7 +188,7 @@ def _entry_element(article: StoredArticle, feed_language: str | None) -> etree._
         fe.content(content, type="html")
     element: etree._Element = fe.atom_entry()
     _replace_links(element, link, xml_safe_or_none(article.image))
-    language = _language(article.language)
+    language = language_tag(article.language)
     if language and language != feed_language:
         element.set(XML_LANG, language)
     _into_atom_namespace(element)
@@ -213,24 +215,6 @@ def _into_atom_namespace(entry: etree._Element) -> None:
         tag = element.tag
         if isinstance(tag, str) and not tag.startswith("{"):
             element.tag = f"{{{ATOM_NS}}}{tag}"
-
-
-def _newest_first_key(article: StoredArticle) -> tuple[datetime, str]:
-    # The store's order too, so a limit cuts the same entries the feed shows first.
-    return (_utc(article.published), article.entry_id)
-
-
-def _utc(value: datetime) -> datetime:
-    # Stages never hand out naive times; treating a stray one as UTC beats dropping it.
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def _language(tag: str | None) -> str | None:
-    if tag and _LANGUAGE_TAG.fullmatch(tag):
-        return tag
-    return None
 
 
 def _required(value: str | None, what: str) -> str:

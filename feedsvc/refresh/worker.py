@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from feedsvc.extract import extract_article, extract_list
 from feedsvc.fetch import Fetcher
 from feedsvc.models import (
     ExtractedArticle,
+    FeedKey,
     FetchResult,
     FetchRun,
     FetchStatus,
@@ -60,6 +61,9 @@ class RefreshContext:
     offloader: Offloader
     owner: str
     now: Callable[[], datetime]
+    # Told which feeds a committed refresh changed (e.g. WebSubPublisher.publish); its
+    # failures are logged and never fail the refresh.
+    on_feeds_changed: Callable[[Sequence[FeedKey]], Awaitable[object]] | None = None
 
 
 @dataclass(frozen=True)
@@ -324,6 +328,11 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
         return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=str(exc))
     except Exception as exc:
         return await _record_failure(ctx, state, started, t0, exc)
+    if saved.feeds_changed and ctx.on_feeds_changed is not None:
+        try:
+            await ctx.on_feeds_changed(saved.feeds_changed)
+        except Exception:
+            log.exception("source %s: feeds-changed callback failed", source.id)
     report = RefreshReport(
         source_id=source.id,
         status=status,

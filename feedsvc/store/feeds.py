@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, case, func, literal, select
+from sqlalchemy import Row, Select, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedVersion, StoredArticle
+from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedQuery, FeedVersion, StoredArticle
 from feedsvc.store.codec import category_slug, source_config_from_json
 from feedsvc.store.schema import article_sources, articles, categories, feed_versions, sources
 from feedsvc.store.sql import insert
@@ -20,6 +21,8 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The interval reported for a feed with no sources at all (an empty 'latest').
 DEFAULT_INTERVAL_SECONDS = 3600
 MAX_SLUG_SUFFIX = 100
+# LIKE's wildcards and its escape character, matched literally in a ?q= search.
+_LIKE_SPECIAL = re.compile(r"[\\%_]")
 
 
 async def bump_versions(
@@ -129,6 +132,42 @@ def _stored_article(row: Row[tuple[object, ...]]) -> StoredArticle:
 async def feed_entries(conn: AsyncConnection, key: FeedKey, limit: int) -> list[StoredArticle]:
     """Newest first (published, then id). In a source feed, entries name that source;
     elsewhere they name the source that found the article first."""
+    stmt = _entries_select(key).order_by(articles.c.published.desc(), articles.c.id.desc())
+    return [_stored_article(row) for row in await conn.execute(stmt.limit(limit))]
+
+
+async def feed_page(conn: AsyncConnection, key: FeedKey, query: FeedQuery) -> list[StoredArticle]:
+    """One page of the feed in keyset order (published, then entry id, newest first).
+
+    The order ends in the unique entry id, so a cursor names one position and the pages
+    after it never repeat or skip an entry that was there when the first page was read.
+    """
+    stmt = _entries_select(key)
+    if query.before is not None:
+        published, entry_id = query.before.published, query.before.entry_id
+        stmt = stmt.where(
+            or_(
+                articles.c.published < published,
+                and_(articles.c.published == published, articles.c.entry_id < entry_id),
+            )
+        )
+    if query.text:
+        pattern = "%" + _LIKE_SPECIAL.sub(r"\\\g<0>", query.text) + "%"
+        stmt = stmt.where(
+            or_(
+                articles.c.title.ilike(pattern, escape="\\"),
+                articles.c.summary.ilike(pattern, escape="\\"),
+            )
+        )
+    if query.since is not None:
+        stmt = stmt.where(
+            or_(articles.c.published >= query.since, articles.c.updated >= query.since)
+        )
+    stmt = stmt.order_by(articles.c.published.desc(), articles.c.entry_id.desc())
+    return [_stored_article(row) for row in await conn.execute(stmt.limit(query.limit))]
+
+
+def _entries_select(key: FeedKey) -> Select[tuple[object, ...]]:
     cols = [
         articles.c.entry_id,
         articles.c.canonical_url,
@@ -146,7 +185,7 @@ async def feed_entries(conn: AsyncConnection, key: FeedKey, limit: int) -> list[
         sources.c.name.label("source_name"),
     ]
     if key.kind is FeedKind.SOURCE:
-        stmt = (
+        return (
             select(*cols)
             .select_from(
                 article_sources.join(articles, articles.c.id == article_sources.c.article_id).join(
@@ -155,14 +194,85 @@ async def feed_entries(conn: AsyncConnection, key: FeedKey, limit: int) -> list[
             )
             .where(article_sources.c.source_id == key.value)
         )
-    else:
-        stmt = select(*cols).select_from(
-            articles.join(sources, sources.c.id == articles.c.source_id)
+    stmt = select(*cols).select_from(articles.join(sources, sources.c.id == articles.c.source_id))
+    if key.kind is FeedKind.CATEGORY:
+        stmt = stmt.where(articles.c.category == key.value)
+    return stmt
+
+
+async def feed_info(conn: AsyncConnection, key: FeedKey) -> FeedInfo | None:
+    """One feed's listing data without aggregating every feed: what a feed response
+    needs (title, slug, language, refresh interval). None for an unknown feed.
+
+    The language of 'latest' and of a category is the one language all their sources
+    declare, or None when they declare none or disagree.
+    """
+    versions = select(feed_versions.c.updated_at).where(feed_versions.c.key == str(key))
+    updated_at = await conn.scalar(versions)
+    if key.kind is FeedKind.SOURCE:
+        row = (
+            await conn.execute(
+                select(sources.c.name, sources.c.interval_seconds, sources.c.config_json).where(
+                    sources.c.id == key.value
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        count = await conn.scalar(
+            select(func.count()).where(article_sources.c.source_id == key.value)
         )
-        if key.kind is FeedKind.CATEGORY:
-            stmt = stmt.where(articles.c.category == key.value)
-    stmt = stmt.order_by(articles.c.published.desc(), articles.c.id.desc()).limit(limit)
-    return [_stored_article(row) for row in await conn.execute(stmt)]
+        config = source_config_from_json(row.config_json, source_id=key.value)
+        return FeedInfo(
+            key=key,
+            title=row.name,
+            slug=None,
+            article_count=int(count or 0),
+            updated_at=updated_at,
+            interval_seconds=row.interval_seconds,
+            language=config.language,
+        )
+    if key.kind is FeedKind.LATEST:
+        title, slug = "Latest", None
+        count = await conn.scalar(select(func.count()).select_from(articles))
+        source_rows = await conn.execute(
+            select(sources.c.id, sources.c.interval_seconds, sources.c.config_json).where(
+                sources.c.enabled
+            )
+        )
+    else:
+        slug_row = (
+            await conn.execute(select(categories.c.slug).where(categories.c.name == key.value))
+        ).first()
+        if slug_row is None:
+            return None
+        title, slug = key.value, slug_row.slug
+        count = await conn.scalar(
+            select(func.count()).select_from(articles).where(articles.c.category == key.value)
+        )
+        source_rows = await conn.execute(
+            select(sources.c.id, sources.c.interval_seconds, sources.c.config_json)
+            .distinct()
+            .select_from(
+                sources.join(article_sources, article_sources.c.source_id == sources.c.id).join(
+                    articles, articles.c.id == article_sources.c.article_id
+                )
+            )
+            .where(articles.c.category == key.value)
+        )
+    rows = source_rows.all()
+    languages = {source_config_from_json(r.config_json, source_id=r.id).language for r in rows}
+    return FeedInfo(
+        key=key,
+        title=title,
+        slug=slug,
+        article_count=int(count or 0),
+        updated_at=updated_at,
+        interval_seconds=min(
+            (int(r.interval_seconds) for r in rows), default=DEFAULT_INTERVAL_SECONDS
+        ),
+        language=languages.pop() if len(languages) == 1 else None,
+    )
 
 
 async def list_feeds(conn: AsyncConnection) -> list[FeedInfo]:

@@ -16,6 +16,7 @@ from feedsvc.models import (
     FeedInfo,
     FeedKey,
     FeedKind,
+    FeedQuery,
     FeedVersion,
     FetchRun,
     KnownArticle,
@@ -267,6 +268,18 @@ class Store:
     async def feed_entries(self, key: FeedKey, limit: int) -> list[StoredArticle]:
         async with self._read() as conn:
             return await _feeds.feed_entries(conn, key, limit)
+
+    async def feed_page(self, key: FeedKey, query: FeedQuery) -> list[StoredArticle]:
+        """Entries newest first by (published, entry id), after ``query.before``, filtered
+        by ``query.text`` (title or summary, case-insensitive substring: no word
+        splitting, so Chinese works) and ``query.since`` (published or updated)."""
+        async with self._read() as conn:
+            return await _feeds.feed_page(conn, key, query)
+
+    async def feed_info(self, key: FeedKey) -> FeedInfo | None:
+        """One feed's title, slug, count, language and refresh interval; None if unknown."""
+        async with self._read() as conn:
+            return await _feeds.feed_info(conn, key)
 
     async def resolve_category(self, name_or_slug: str) -> str | None:
         """The category's name, given its exact name or its slug (case-insensitive)."""

@@ -10,8 +10,18 @@ from aiohttp import web
 from feedsvc.config import Settings
 from feedsvc.feeds.cache import FeedCache
 from feedsvc.web import feeds, health, index, opml
-from feedsvc.web.keys import CACHE_KEY, HEALTH_KEY, READER_KEY, SETTINGS_KEY, HealthCheck
+from feedsvc.web.feedinfo import FeedInfoMemo
+from feedsvc.web.keys import (
+    CACHE_KEY,
+    HEALTH_KEY,
+    INFO_KEY,
+    READER_KEY,
+    SETTINGS_KEY,
+    VERSIONS_KEY,
+    HealthCheck,
+)
 from feedsvc.web.reader import FeedReader
+from feedsvc.web.versions import VersionMemo
 
 ReaderFactory = Callable[[Settings], Awaitable[FeedReader]]
 CleanupContext = Callable[[web.Application], AsyncIterator[None]]
@@ -25,6 +35,7 @@ def create_app(
     health: HealthCheck | None = None,
     contexts: Sequence[CleanupContext] = (),
     cache: FeedCache | None = None,
+    versions: VersionMemo | None = None,
 ) -> web.Application:
     """The feed server.
 
@@ -37,6 +48,9 @@ def create_app(
     app = web.Application()
     app[SETTINGS_KEY] = settings
     app[CACHE_KEY] = cache if cache is not None else FeedCache()
+    app[INFO_KEY] = FeedInfoMemo()
+    # Without a change probe it asks the reader every time (see web/versions.py).
+    app[VERSIONS_KEY] = versions if versions is not None else VersionMemo()
     if health is not None:
         app[HEALTH_KEY] = health
     if reader is not None:
@@ -54,9 +68,12 @@ def _add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/", index.index, name="index")
     router.add_get("/opml", opml.opml, name="opml")
     router.add_get("/healthz", health.healthz, name="healthz")
-    router.add_get("/feeds/latest.atom", feeds.latest_feed, name="latest_feed")
-    router.add_get("/feeds/categories/{category}.atom", feeds.category_feed, name="category_feed")
-    router.add_get("/feeds/sources/{source_id}.atom", feeds.source_feed, name="source_feed")
+    fmt = feeds.FORMAT_PATTERN
+    router.add_get(f"/feeds/latest.{fmt}", feeds.latest_feed, name="latest_feed")
+    router.add_get(
+        f"/feeds/categories/{{category}}.{fmt}", feeds.category_feed, name="category_feed"
+    )
+    router.add_get(f"/feeds/sources/{{source_id}}.{fmt}", feeds.source_feed, name="source_feed")
 
 
 def _reader_context(factory: ReaderFactory) -> CleanupContext:

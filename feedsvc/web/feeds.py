@@ -1,34 +1,57 @@
 """Feed handlers: resolve the feed, check validators, then (only then) render via the cache.
 
 The version is read first and the ETag computed from it, so a conditional request that
-matches is answered with 304 without reading entries or rendering anything.
+matches is answered with 304 without reading entries or rendering anything. Every feed is
+served as Atom, RSS 2.0 and JSON Feed 1.1 (the URL's extension), with the same entries.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 
 from aiohttp import web
 
 from feedsvc.config import Settings
 from feedsvc.feeds.cache import RenderedFeed, feed_etag
-from feedsvc.feeds.render import FeedDocument, render_atom
-from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedVersion, StoredArticle
-from feedsvc.web.keys import CACHE_KEY, READER_KEY, SETTINGS_KEY
+from feedsvc.feeds.formats import FeedFormat
+from feedsvc.feeds.render import FeedDocument
+from feedsvc.models import (
+    EntryCursor,
+    FeedInfo,
+    FeedKey,
+    FeedKind,
+    FeedQuery,
+    FeedVersion,
+    StoredArticle,
+)
+from feedsvc.web.keys import CACHE_KEY, INFO_KEY, READER_KEY, SETTINGS_KEY, VERSIONS_KEY
+from feedsvc.web.query import (
+    ParsedQuery,
+    QueryError,
+    encode_cursor,
+    parse_feed_query,
+    parse_limit,
+)
 from feedsvc.web.reader import FeedReader
 from feedsvc.web.responses import (
     Validators,
     feed_not_modified,
     feed_response,
     is_not_modified,
+    link_header,
     text_response,
 )
 from feedsvc.web.urls import absolute_url, feed_path
 
+__all__ = ["parse_limit", "serve_feed"]
 
-class LimitError(ValueError):
-    pass
+# A feed whose sources refresh hourly or less often is still re-checked within the hour:
+# an admin can trigger a refresh at any time.
+MAX_AGE_CAP = 3600
+
+FORMAT_PATTERN = "{fmt:atom|rss|json}"
 
 
 async def latest_feed(request: web.Request) -> web.StreamResponse:
@@ -38,7 +61,7 @@ async def latest_feed(request: web.Request) -> web.StreamResponse:
 async def category_feed(request: web.Request) -> web.StreamResponse:
     # aiohttp has already percent-decoded match_info, so this is the name or the slug.
     requested = request.match_info["category"]
-    name = await request.app[READER_KEY].resolve_category(requested)
+    name = await request.app[VERSIONS_KEY].resolve_category(request.app[READER_KEY], requested)
     if name is None:
         return text_response(404, f"no such feed: category {requested!r}")
     return await serve_feed(request, FeedKey(FeedKind.CATEGORY, name))
@@ -48,76 +71,104 @@ async def source_feed(request: web.Request) -> web.StreamResponse:
     return await serve_feed(request, FeedKey(FeedKind.SOURCE, request.match_info["source_id"]))
 
 
+def max_age_for(settings: Settings, interval_seconds: int | None) -> int:
+    """Half the sources' refresh interval, capped at an hour, never below feed_max_age:
+    content changes at most once per interval, so a copy this old is at most one
+    refresh behind."""
+    if interval_seconds is None:
+        return settings.feed_max_age
+    return max(settings.feed_max_age, min(interval_seconds // 2, MAX_AGE_CAP))
+
+
 async def serve_feed(request: web.Request, key: FeedKey) -> web.StreamResponse:
     settings = request.app[SETTINGS_KEY]
     reader = request.app[READER_KEY]
+    fmt = FeedFormat(request.match_info.get("fmt", FeedFormat.ATOM.value))
     try:
-        limit = parse_limit(request.query.getall("limit", []), settings)
-    except LimitError as exc:
+        parsed = parse_feed_query(request.query, settings)
+    except QueryError as exc:
         return text_response(400, str(exc))
-    version = await reader.feed_version(key)
+    version = await request.app[VERSIONS_KEY].feed_version(reader, key)
     if version is None:
         return text_response(404, f"no such feed: {key}")
+    info = await request.app[INFO_KEY].get(reader, version)
+    hub = settings.websub_hub if parsed.is_plain else ""
+    # Everything besides the data that shapes the bytes: format, query, advertised hub.
+    variant = f"{fmt}?{parsed.canonical}#{hub}"
     validators = Validators(
-        etag=feed_etag(key, version.version, limit, base_url=settings.effective_public_url),
+        etag=feed_etag(key, version.version, variant, base_url=settings.effective_public_url),
         last_modified=version.updated_at,
     )
+    max_age = max_age_for(settings, info.interval_seconds if info else None)
+    link = None
+    if hub:
+        self_url = absolute_url(settings, feed_path(key, info.slug if info else None, fmt))
+        link = link_header({"hub": hub, "self": self_url})
     if is_not_modified(request, validators):
-        return feed_not_modified(request, validators, max_age=settings.feed_max_age)
+        return feed_not_modified(request, validators, max_age=max_age, link=link)
 
     async def render() -> RenderedFeed:
-        return await render_feed(reader, settings, version, limit, validators.etag)
+        return await render_feed(reader, settings, version, info, fmt, parsed, validators.etag)
 
     rendered = await request.app[CACHE_KEY].get_or_render(
-        (str(key), version.version, limit), render
+        (str(key), version.version, variant), render
     )
-    return feed_response(request, rendered, max_age=settings.feed_max_age)
-
-
-def parse_limit(values: Sequence[str], settings: Settings) -> int:
-    """``?limit=`` as an int in 1..feed_max_limit; the default when absent."""
-    bounds = f"an integer from 1 to {settings.feed_max_limit}"
-    if not values:
-        return min(settings.feed_default_limit, settings.feed_max_limit)
-    if len(values) > 1:
-        raise LimitError(f"query parameter 'limit' given {len(values)} times; give it once")
-    text = values[0].strip()
-    if not text.isascii() or not text.isdigit():
-        raise LimitError(f"query parameter 'limit' must be {bounds}, got {values[0]!r}")
-    limit = int(text)
-    if not 1 <= limit <= settings.feed_max_limit:
-        raise LimitError(f"query parameter 'limit' must be {bounds}, got {limit}")
-    return limit
+    return feed_response(request, rendered, max_age=max_age, link=link)
 
 
 async def render_feed(
-    reader: FeedReader, settings: Settings, version: FeedVersion, limit: int, etag: str
+    reader: FeedReader,
+    settings: Settings,
+    version: FeedVersion,
+    info: FeedInfo | None,
+    fmt: FeedFormat,
+    parsed: ParsedQuery,
+    etag: str,
 ) -> RenderedFeed:
-    entries = await reader.feed_entries(version.key, limit)
-    info = next((f for f in await reader.list_feeds() if f.key == version.key), None)
-    doc = feed_document(settings, version, limit, info)
+    query = parsed.query
+    # One entry more than shown says whether an older page exists.
+    probe = FeedQuery(
+        limit=query.limit + 1, before=query.before, text=query.text, since=query.since
+    )
+    entries = await reader.feed_page(version.key, probe)
+    doc = feed_document(settings, version, info, fmt, parsed, entries[: query.limit])
+    if len(entries) <= query.limit:
+        doc = _without_next(doc)
     # Rendering and compressing hundreds of entries is CPU work: keep it off the loop.
-    return await asyncio.to_thread(_render_and_pack, doc, entries, etag)
+    return await asyncio.to_thread(_render_and_pack, fmt, doc, entries[: query.limit], etag)
 
 
 def feed_document(
-    settings: Settings, version: FeedVersion, limit: int, info: FeedInfo | None
+    settings: Settings,
+    version: FeedVersion,
+    info: FeedInfo | None,
+    fmt: FeedFormat,
+    parsed: ParsedQuery,
+    page: Sequence[StoredArticle],
 ) -> FeedDocument:
     key = version.key
-    self_url = absolute_url(settings, feed_path(key, info.slug if info else None))
-    if limit != settings.feed_default_limit:
-        self_url += f"?limit={limit}"
+    base = absolute_url(settings, feed_path(key, info.slug if info else None, fmt))
+    first_url = _with_query(base, parsed.filters)
+    next_url = None
+    if page:
+        last = page[-1]
+        cursor = encode_cursor(EntryCursor(last.published, last.entry_id))
+        next_url = _with_query(base, "&".join(p for p in (parsed.filters, f"before={cursor}") if p))
     return FeedDocument(
         key=key,
-        # The name-based path, not the slug or the limit: the id must never change.
+        # The Atom name-based path, whatever the slug, format or query: ids never change,
+        # and the three formats of one feed are one feed.
         feed_id=absolute_url(settings, feed_path(key)),
         title=info.title if info and info.title.strip() else default_title(key),
         subtitle=_subtitle(key, info),
-        self_url=self_url,
+        self_url=_with_query(base, parsed.canonical),
         alternate_url=absolute_url(settings, "/"),
         updated=version.updated_at,
         language=info.language if info else None,
         generator="feedsvc",
+        first_url=first_url if parsed.query.before is not None else None,
+        next_url=next_url,
+        hub_url=(settings.websub_hub or None) if parsed.is_plain else None,
     )
 
 
@@ -125,6 +176,14 @@ def default_title(key: FeedKey) -> str:
     if key.kind is FeedKind.LATEST:
         return "Latest articles"
     return key.value
+
+
+def _with_query(base: str, query: str) -> str:
+    return f"{base}?{query}" if query else base
+
+
+def _without_next(doc: FeedDocument) -> FeedDocument:
+    return replace(doc, next_url=None)
 
 
 def _subtitle(key: FeedKey, info: FeedInfo | None) -> str:
@@ -137,6 +196,11 @@ def _subtitle(key: FeedKey, info: FeedInfo | None) -> str:
 
 
 def _render_and_pack(
-    doc: FeedDocument, entries: Sequence[StoredArticle], etag: str
+    fmt: FeedFormat, doc: FeedDocument, entries: Sequence[StoredArticle], etag: str
 ) -> RenderedFeed:
-    return RenderedFeed.build(render_atom(doc, entries), etag=etag, last_modified=doc.updated)
+    return RenderedFeed.build(
+        fmt.render(doc, entries),
+        etag=etag,
+        last_modified=doc.updated,
+        content_type=fmt.media_type,
+    )

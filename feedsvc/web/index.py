@@ -7,6 +7,7 @@ from html import escape
 
 from aiohttp import web
 
+from feedsvc.feeds.formats import FeedFormat
 from feedsvc.feeds.xmltext import xml_safe
 from feedsvc.web.keys import READER_KEY, SETTINGS_KEY
 from feedsvc.web.listing import FeedGroup, ListedFeed, group_feeds
@@ -33,11 +34,15 @@ async def index(request: web.Request) -> web.StreamResponse:
 
 
 def render_index(groups: list[FeedGroup], opml_url: str) -> str:
+    # Atom first for every feed: readers that take the first alternate get the richest.
     discovery = "\n".join(
-        f'<link rel="alternate" type="application/atom+xml" title="{_attr(feed.info.title)}"'
-        f' href="{_attr(feed.url)}">'
+        f'<link rel="alternate" type="{fmt.media_type}"'
+        f' title="{_attr(_discovery_title(feed, fmt))}" href="{_attr(url)}">'
+        for fmt in FeedFormat
         for group in groups
         for feed in group.feeds
+        for url in [feed.urls.get(fmt)]
+        if url
     )
     if groups:
         sections = "\n".join(_section(group) for group in groups)
@@ -67,7 +72,7 @@ def _section(group: FeedGroup) -> str:
     rows = "\n".join(_row(feed) for feed in group.feeds)
     return f"""<h2>{_text(group.label)}</h2>
 <table>
-<thead><tr><th>Feed</th><th>Articles</th><th>Last update</th><th>Atom</th></tr></thead>
+<thead><tr><th>Feed</th><th>Articles</th><th>Last update</th><th>Subscribe</th></tr></thead>
 <tbody>
 {rows}
 </tbody>
@@ -82,8 +87,20 @@ def _row(feed: ListedFeed) -> str:
         f'<tr><td{lang}><a href="{href}">{_text(info.title)}</a></td>'
         f'<td class="num">{info.article_count}</td>'
         f"<td>{_when(info.updated_at)}</td>"
-        f'<td><a href="{href}" type="application/atom+xml">{_text(feed.url)}</a></td></tr>'
+        f"<td>{_format_links(feed)}</td></tr>"
     )
+
+
+def _format_links(feed: ListedFeed) -> str:
+    return " · ".join(
+        f'<a href="{_attr(url)}" type="{fmt.media_type}">{fmt.label}</a>'
+        for fmt, url in feed.urls.items()
+    )
+
+
+def _discovery_title(feed: ListedFeed, fmt: FeedFormat) -> str:
+    title = feed.info.title
+    return title if fmt is FeedFormat.ATOM else f"{title} ({fmt.label})"
 
 
 def _when(value: datetime | None) -> str:

@@ -8,12 +8,16 @@ from aiohttp import web
 
 from feedsvc.config import Settings
 from feedsvc.feeds.cache import FeedCache
+from feedsvc.web.feedinfo import FeedInfoMemo
 from feedsvc.web.reader import FeedReader
+from feedsvc.web.versions import VersionMemo
 
 HealthCheck = Callable[[], Awaitable[dict[str, object]]]
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 CACHE_KEY = web.AppKey("feed_cache", FeedCache)
+INFO_KEY = web.AppKey("feed_info_memo", FeedInfoMemo)
+VERSIONS_KEY = web.AppKey("feed_version_memo", VersionMemo)
 # Protocols cannot be passed as the key's runtime type, so the type is a parameter.
 READER_KEY: web.AppKey[FeedReader] = web.AppKey("feed_reader")
 HEALTH_KEY: web.AppKey[HealthCheck] = web.AppKey("health_check")

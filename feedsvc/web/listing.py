@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from feedsvc.config import Settings
+from feedsvc.feeds.formats import FeedFormat
 from feedsvc.models import FeedInfo, FeedKind
-from feedsvc.web.urls import feed_url
+from feedsvc.web.urls import feed_url, feed_urls
 
 _GROUPS = (
     (FeedKind.LATEST, "Latest"),
@@ -19,7 +20,8 @@ _GROUPS = (
 @dataclass(frozen=True)
 class ListedFeed:
     info: FeedInfo
-    url: str  # absolute; a category's slug when it has one
+    url: str  # absolute, the Atom feed; a category's slug when it has one
+    urls: Mapping[FeedFormat, str] = field(default_factory=dict)  # every format, Atom first
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,11 @@ def group_feeds(settings: Settings, infos: Iterable[FeedInfo]) -> list[FeedGroup
     groups = []
     for kind, label in _GROUPS:
         feeds = tuple(
-            ListedFeed(info, feed_url(settings, info.key, info.slug))
+            ListedFeed(
+                info,
+                feed_url(settings, info.key, info.slug),
+                feed_urls(settings, info.key, info.slug),
+            )
             for info in ordered
             if info.key.kind is kind
         )

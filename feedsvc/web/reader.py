@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from feedsvc.models import FeedInfo, FeedKey, FeedVersion, StoredArticle
+from feedsvc.models import FeedInfo, FeedKey, FeedQuery, FeedVersion, StoredArticle
 
 
 class FeedReader(Protocol):
@@ -23,6 +23,15 @@ class FeedReader(Protocol):
 
     async def feed_entries(self, key: FeedKey, limit: int) -> list[StoredArticle]:
         """At most ``limit`` of the feed's newest articles."""
+        ...
+
+    async def feed_page(self, key: FeedKey, query: FeedQuery) -> list[StoredArticle]:
+        """At most ``query.limit`` entries newest first by (published, entry id), after
+        ``query.before`` and matching its filters."""
+        ...
+
+    async def feed_info(self, key: FeedKey) -> FeedInfo | None:
+        """One feed's title, slug, language and refresh interval; ``None`` if unknown."""
         ...
 
     async def resolve_category(self, name_or_slug: str) -> str | None:

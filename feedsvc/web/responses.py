@@ -68,21 +68,29 @@ def is_not_modified(request: web.BaseRequest, validators: Validators) -> bool:
     return _seconds(validators.last_modified) <= since
 
 
-def feed_headers(max_age: int) -> dict[str, str]:
-    return {
+def feed_headers(max_age: int, link: str | None = None) -> dict[str, str]:
+    headers = {
         **_COMMON_HEADERS,
         hdrs.CACHE_CONTROL: f"public, max-age={max_age}",
         hdrs.VARY: hdrs.ACCEPT_ENCODING,
         hdrs.ACCESS_CONTROL_ALLOW_ORIGIN: "*",
-        hdrs.ACCESS_CONTROL_EXPOSE_HEADERS: "ETag",
+        hdrs.ACCESS_CONTROL_EXPOSE_HEADERS: "ETag, Last-Modified, Link",
     }
+    if link:
+        headers[hdrs.LINK] = link
+    return headers
+
+
+def link_header(links: Mapping[str, str]) -> str:
+    """An RFC 8288 ``Link`` value from rel → absolute URL."""
+    return ", ".join(f'<{href}>; rel="{rel}"' for rel, href in links.items())
 
 
 def feed_response(
-    request: web.BaseRequest, rendered: RenderedFeed, *, max_age: int
+    request: web.BaseRequest, rendered: RenderedFeed, *, max_age: int, link: str | None = None
 ) -> web.Response:
     """200 with the body in the best coding the client accepts."""
-    headers = feed_headers(max_age)
+    headers = feed_headers(max_age, link)
     if accepts_gzip(request.headers.get(hdrs.ACCEPT_ENCODING)):
         body, etag = rendered.gzip_body, gzip_etag(rendered.etag)
         headers[hdrs.CONTENT_ENCODING] = "gzip"
@@ -90,17 +98,17 @@ def feed_response(
         body, etag = rendered.body, rendered.etag
     headers[hdrs.ETAG] = etag
     response = web.Response(
-        body=body, headers=headers, content_type=ATOM_CONTENT_TYPE, charset="utf-8"
+        body=body, headers=headers, content_type=rendered.content_type, charset="utf-8"
     )
     response.last_modified = _seconds(rendered.last_modified)
     return response
 
 
 def feed_not_modified(
-    request: web.BaseRequest, validators: Validators, *, max_age: int
+    request: web.BaseRequest, validators: Validators, *, max_age: int, link: str | None = None
 ) -> web.Response:
     """304 carrying the validators and caching headers a 200 would have (RFC 9110 §15.4.5)."""
-    headers = feed_headers(max_age)
+    headers = feed_headers(max_age, link)
     gzip_selected = accepts_gzip(request.headers.get(hdrs.ACCEPT_ENCODING))
     headers[hdrs.ETAG] = gzip_etag(validators.etag) if gzip_selected else validators.etag
     response = web.Response(status=304, headers=headers)

@@ -41,7 +41,8 @@ async def test_concurrent_misses_for_one_key_render_once() -> None:
         return rendered()
 
     waiters = [
-        asyncio.create_task(cache.get_or_render(("latest", 1, 50), slow_render)) for _ in range(10)
+        asyncio.create_task(cache.get_or_render(("latest", 1, "atom?limit=50"), slow_render))
+        for _ in range(10)
     ]
     await asyncio.sleep(0.01)
     release.set()
@@ -50,7 +51,7 @@ async def test_concurrent_misses_for_one_key_render_once() -> None:
     assert all(r is results[0] for r in results)
     assert (cache.stats.renders, cache.stats.misses, cache.stats.joined) == (1, 1, 9)
     # And later requests are hits.
-    assert await cache.get_or_render(("latest", 1, 50), slow_render) is results[0]
+    assert await cache.get_or_render(("latest", 1, "atom?limit=50"), slow_render) is results[0]
     assert cache.stats.hits == 1
     assert calls == [1]
 
@@ -58,9 +59,9 @@ async def test_concurrent_misses_for_one_key_render_once() -> None:
 async def test_different_limits_and_versions_are_different_entries() -> None:
     cache = FeedCache()
     calls: list[int] = []
-    await cache.get_or_render(("latest", 1, 50), renderer(rendered(), calls))
-    await cache.get_or_render(("latest", 1, 10), renderer(rendered(), calls))
-    await cache.get_or_render(("source:a", 1, 50), renderer(rendered(), calls))
+    await cache.get_or_render(("latest", 1, "atom?limit=50"), renderer(rendered(), calls))
+    await cache.get_or_render(("latest", 1, "atom?limit=10"), renderer(rendered(), calls))
+    await cache.get_or_render(("source:a", 1, "atom?limit=50"), renderer(rendered(), calls))
     assert len(calls) == 3
     assert len(cache) == 3
 
@@ -74,7 +75,8 @@ async def test_a_failed_render_reaches_every_waiter_and_is_not_cached() -> None:
         raise RuntimeError("database went away")
 
     waiters = [
-        asyncio.create_task(cache.get_or_render(("latest", 1, 50), failing)) for _ in range(3)
+        asyncio.create_task(cache.get_or_render(("latest", 1, "atom?limit=50"), failing))
+        for _ in range(3)
     ]
     await asyncio.sleep(0.01)
     release.set()
@@ -83,7 +85,7 @@ async def test_a_failed_render_reaches_every_waiter_and_is_not_cached() -> None:
     assert len(cache) == 0
     assert cache.stats.failures == 1
     calls: list[int] = []
-    await cache.get_or_render(("latest", 1, 50), renderer(rendered(), calls))
+    await cache.get_or_render(("latest", 1, "atom?limit=50"), renderer(rendered(), calls))
     assert calls == [1]
 
 
@@ -95,27 +97,29 @@ async def test_a_cancelled_requester_does_not_cancel_the_render_others_await() -
         await release.wait()
         return rendered()
 
-    first = asyncio.create_task(cache.get_or_render(("latest", 1, 50), slow_render))
-    second = asyncio.create_task(cache.get_or_render(("latest", 1, 50), slow_render))
+    first = asyncio.create_task(cache.get_or_render(("latest", 1, "atom?limit=50"), slow_render))
+    second = asyncio.create_task(cache.get_or_render(("latest", 1, "atom?limit=50"), slow_render))
     await asyncio.sleep(0.01)
     first.cancel()
     release.set()
     assert (await second).body == b"<feed/>"
     with pytest.raises(asyncio.CancelledError):
         await first
-    assert cache.get(("latest", 1, 50)) is not None
+    assert cache.get(("latest", 1, "atom?limit=50")) is not None
 
 
 async def test_lru_is_bounded_by_entries() -> None:
     cache = FeedCache(max_entries=2)
     calls: list[int] = []
     for name in ("a", "b"):
-        await cache.get_or_render((f"source:{name}", 1, 50), renderer(rendered(), calls))
-    cache.get(("source:a", 1, 50))  # a is now the most recently used
-    await cache.get_or_render(("source:c", 1, 50), renderer(rendered(), calls))
-    assert cache.get(("source:b", 1, 50)) is None
-    assert cache.get(("source:a", 1, 50)) is not None
-    assert cache.get(("source:c", 1, 50)) is not None
+        await cache.get_or_render(
+            (f"source:{name}", 1, "atom?limit=50"), renderer(rendered(), calls)
+        )
+    cache.get(("source:a", 1, "atom?limit=50"))  # a is now the most recently used
+    await cache.get_or_render(("source:c", 1, "atom?limit=50"), renderer(rendered(), calls))
+    assert cache.get(("source:b", 1, "atom?limit=50")) is None
+    assert cache.get(("source:a", 1, "atom?limit=50")) is not None
+    assert cache.get(("source:c", 1, "atom?limit=50")) is not None
     assert cache.stats.evictions == 1
 
 
@@ -124,16 +128,18 @@ async def test_lru_is_bounded_by_bytes() -> None:
     cache = FeedCache(max_entries=100, max_bytes=big.size * 2)
     calls: list[int] = []
     for name in ("a", "b", "c"):
-        await cache.get_or_render((f"source:{name}", 1, 50), renderer(big, calls))
+        await cache.get_or_render((f"source:{name}", 1, "atom?limit=50"), renderer(big, calls))
     assert len(cache) == 2
     assert cache.total_bytes <= cache.max_bytes
-    assert cache.get(("source:a", 1, 50)) is None
+    assert cache.get(("source:a", 1, "atom?limit=50")) is None
 
 
 async def test_an_item_larger_than_the_cache_is_served_but_not_kept() -> None:
     cache = FeedCache(max_bytes=10)
     calls: list[int] = []
-    result = await cache.get_or_render(("latest", 1, 50), renderer(rendered(b"y" * 500), calls))
+    result = await cache.get_or_render(
+        ("latest", 1, "atom?limit=50"), renderer(rendered(b"y" * 500), calls)
+    )
     assert result.body == b"y" * 500
     assert len(cache) == 0
 
@@ -141,14 +147,14 @@ async def test_an_item_larger_than_the_cache_is_served_but_not_kept() -> None:
 async def test_a_new_version_evicts_older_ones_and_never_the_reverse() -> None:
     cache = FeedCache()
     calls: list[int] = []
-    await cache.get_or_render(("latest", 1, 50), renderer(rendered(), calls))
-    await cache.get_or_render(("latest", 2, 50), renderer(rendered(), calls))
-    assert cache.get(("latest", 1, 50)) is None
-    assert cache.get(("latest", 2, 50)) is not None
+    await cache.get_or_render(("latest", 1, "atom?limit=50"), renderer(rendered(), calls))
+    await cache.get_or_render(("latest", 2, "atom?limit=50"), renderer(rendered(), calls))
+    assert cache.get(("latest", 1, "atom?limit=50")) is None
+    assert cache.get(("latest", 2, "atom?limit=50")) is not None
     # A slow render of an older version that finishes late is not stored.
-    await cache.get_or_render(("latest", 1, 50), renderer(rendered(), calls))
-    assert cache.get(("latest", 1, 50)) is None
-    assert cache.get(("latest", 2, 50)) is not None
+    await cache.get_or_render(("latest", 1, "atom?limit=50"), renderer(rendered(), calls))
+    assert cache.get(("latest", 1, "atom?limit=50")) is None
+    assert cache.get(("latest", 2, "atom?limit=50")) is not None
 
 
 def test_invalid_bounds_are_rejected_with_both_values() -> None:
@@ -158,23 +164,25 @@ def test_invalid_bounds_are_rejected_with_both_values() -> None:
 
 def test_etag_is_strong_stable_and_depends_on_every_input() -> None:
     key = FeedKey(FeedKind.CATEGORY, "财经")
-    etag = feed_etag(key, 7, 50, base_url="http://a.test")
-    assert etag == feed_etag("category:财经", 7, 50, base_url="http://a.test")
+    etag = feed_etag(key, 7, "atom?limit=50", base_url="http://a.test")
+    assert etag == feed_etag("category:财经", 7, "atom?limit=50", base_url="http://a.test")
     assert etag.startswith('"v7-') and etag.endswith('"') and not etag.startswith("W/")
     others = {
-        feed_etag(key, 8, 50, base_url="http://a.test"),
-        feed_etag(key, 7, 10, base_url="http://a.test"),
-        feed_etag(key, 7, 50, base_url="http://b.test"),
-        feed_etag(FeedKey(FeedKind.CATEGORY, "体育"), 7, 50, base_url="http://a.test"),
+        feed_etag(key, 8, "atom?limit=50", base_url="http://a.test"),
+        feed_etag(key, 7, "atom?limit=10", base_url="http://a.test"),
+        feed_etag(key, 7, "atom?limit=50", base_url="http://b.test"),
+        feed_etag(FeedKey(FeedKind.CATEGORY, "体育"), 7, "atom?limit=50", base_url="http://a.test"),
+        feed_etag(key, 7, "rss?limit=50", base_url="http://a.test"),
+        feed_etag(key, 7, "atom?limit=50&q=经济", base_url="http://a.test"),
     }
-    assert etag not in others and len(others) == 4
+    assert etag not in others and len(others) == 6
 
 
 def test_etag_does_not_depend_on_the_process() -> None:
     # Fresh interpreters with different hash seeds: a hash()-based ETag would differ.
     code = (
         "from feedsvc.feeds.cache import feed_etag;"
-        "print(feed_etag('latest', 3, 50, base_url='http://127.0.0.1:8080'))"
+        "print(feed_etag('latest', 3, 'atom?limit=50', base_url='http://127.0.0.1:8080'))"
     )
     outputs = {
         subprocess.run(
@@ -186,7 +194,7 @@ def test_etag_does_not_depend_on_the_process() -> None:
         ).stdout.strip()
         for seed in ("1", "2")
     }
-    assert outputs == {feed_etag("latest", 3, 50, base_url="http://127.0.0.1:8080")}
+    assert outputs == {feed_etag("latest", 3, "atom?limit=50", base_url="http://127.0.0.1:8080")}
 
 
 def test_gzip_body_is_deterministic_and_round_trips() -> None:

@@ -197,12 +197,43 @@ def test_entry_language_is_marked_only_when_it_differs_from_the_feed() -> None:
     assert (first.get(lang), second.get(lang), third.get(lang)) == ("en", None, None)
 
 
-def test_invalid_or_missing_feed_language_is_left_out() -> None:
+def test_feed_language_is_normalised_or_left_out() -> None:
     lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    for language in (None, "zh_CN", ""):
-        body = render_atom(make_doc(language=language), [make_article(0)])
+    english = make_article(0, language="en")
+    cases: tuple[tuple[str | None, str | None], ...] = (
+        ("zh_CN", "zh-CN"),
+        ("ZH-hans-cn", "zh-Hans-CN"),
+        ("", None),
+        (None, None),
+        ("not a tag", None),
+        ("中文", None),
+    )
+    for language, expected in cases:
+        # An English entry keeps the entries from agreeing, so only the feed's tag counts.
+        body = render_atom(make_doc(language=language), [english, make_article(1)])
         assert_valid_atom(body)
-        assert etree.fromstring(body).get(lang) is None
+        assert etree.fromstring(body).get(lang) == expected, language
+
+
+def test_feed_language_falls_back_to_the_one_all_entries_share() -> None:
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    body = render_atom(make_doc(language=None), [make_article(0), make_article(1)])
+    root = etree.fromstring(body)
+    assert root.get(lang) == "zh-CN"
+    assert all(entry.get(lang) is None for entry in entries_of(body))
+
+
+def test_paging_and_hub_links() -> None:
+    doc = make_doc(
+        first_url="http://feeds.example.test/feeds/latest.atom",
+        next_url="http://feeds.example.test/feeds/latest.atom?before=abc",
+        hub_url="http://hub.example.test/",
+    )
+    root = assert_valid_atom(render_atom(doc, [make_article(0)]))
+    links = {link.get("rel"): link.get("href") for link in root.findall("atom:link", NS)}
+    assert links["first"] == doc.first_url
+    assert links["next"] == doc.next_url
+    assert links["hub"] == doc.hub_url
 
 
 def test_empty_feed_is_valid() -> None:

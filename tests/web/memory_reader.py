@@ -12,12 +12,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedVersion, StoredArticle
+from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedQuery, FeedVersion, StoredArticle
 
 
 @dataclass
 class MemoryReader:
     source_names: dict[str, str] = field(default_factory=dict)
+    interval_seconds: int = 900
     language: str | None = "zh-CN"
     articles: list[StoredArticle] = field(default_factory=list)
     versions: dict[FeedKey, FeedVersion] = field(default_factory=dict)
@@ -46,32 +47,30 @@ class MemoryReader:
             found = [a for a in self.articles if a.source_id == key.value]
         return sorted(found, key=lambda a: (a.published, a.entry_id), reverse=True)
 
+    def _info(self, key: FeedKey, version: FeedVersion) -> FeedInfo:
+        if key.kind is FeedKind.LATEST:
+            title, slug = "最新文章", None
+        elif key.kind is FeedKind.CATEGORY:
+            title, slug = key.value, self.slug(key.value)
+        else:
+            title, slug = self.source_names.get(key.value, key.value), None
+        return FeedInfo(
+            key=key,
+            title=title,
+            slug=slug,
+            article_count=len(self._members(key)),
+            updated_at=version.updated_at,
+            interval_seconds=self.interval_seconds,
+            language=self.language,
+        )
+
     @staticmethod
     def slug(name: str) -> str | None:
         return name.lower().replace(" ", "-") if name.isascii() else None
 
     async def list_feeds(self) -> list[FeedInfo]:
         self.calls["list_feeds"] += 1
-        infos = []
-        for key, version in self.versions.items():
-            if key.kind is FeedKind.LATEST:
-                title, slug = "最新文章", None
-            elif key.kind is FeedKind.CATEGORY:
-                title, slug = key.value, self.slug(key.value)
-            else:
-                title, slug = self.source_names.get(key.value, key.value), None
-            infos.append(
-                FeedInfo(
-                    key=key,
-                    title=title,
-                    slug=slug,
-                    article_count=len(self._members(key)),
-                    updated_at=version.updated_at,
-                    interval_seconds=900,
-                    language=self.language,
-                )
-            )
-        return infos
+        return [self._info(key, version) for key, version in self.versions.items()]
 
     async def feed_version(self, key: FeedKey) -> FeedVersion | None:
         self.calls["feed_version"] += 1
@@ -80,6 +79,27 @@ class MemoryReader:
     async def feed_entries(self, key: FeedKey, limit: int) -> list[StoredArticle]:
         self.calls["feed_entries"] += 1
         return self._members(key)[:limit]
+
+    async def feed_page(self, key: FeedKey, query: FeedQuery) -> list[StoredArticle]:
+        self.calls["feed_page"] += 1
+        found = self._members(key)
+        if query.before is not None:
+            cursor = (query.before.published, query.before.entry_id)
+            found = [a for a in found if (a.published, a.entry_id) < cursor]
+        if query.text:
+            needle = query.text.casefold()
+            found = [
+                a for a in found if needle in a.title.casefold() or needle in a.summary.casefold()
+            ]
+        if query.since is not None:
+            since = query.since
+            found = [a for a in found if a.published >= since or a.updated >= since]
+        return found[: query.limit]
+
+    async def feed_info(self, key: FeedKey) -> FeedInfo | None:
+        self.calls["feed_info"] += 1
+        version = self.versions.get(key)
+        return None if version is None else self._info(key, version)
 
     async def resolve_category(self, name_or_slug: str) -> str | None:
         self.calls["resolve_category"] += 1

@@ -40,7 +40,7 @@ async def test_every_feed_is_valid_atom_with_the_right_headers(
         body = await response.read()
         assert_valid_atom(body)
         assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
-        assert response.headers["Cache-Control"] == "public, max-age=120"
+        assert response.headers["Cache-Control"] == "public, max-age=450"
         assert response.headers["Vary"] == "Accept-Encoding"
         assert response.headers["Access-Control-Allow-Origin"] == "*"
         assert "Content-Encoding" not in response.headers
@@ -75,7 +75,9 @@ async def test_feed_links_are_absolute_from_the_public_url(make_client: ClientMa
     client = await make_client()
     root = etree.fromstring(await (await client.get(CAIJING + "?limit=2")).read())
     links = {link.get("rel"): link.get("href") for link in root.findall("atom:link", NS)}
+    next_url = links.pop("next") or ""
     assert links == {"self": f"{PUBLIC_URL}{CAIJING}?limit=2", "alternate": f"{PUBLIC_URL}/"}
+    assert next_url.startswith(f"{PUBLIC_URL}{CAIJING}?limit=2&before=")
     assert root.findtext("atom:id", namespaces=NS) == f"{PUBLIC_URL}{CAIJING}"
     # An ASCII category's self link uses its slug; its id stays name-based.
     root = etree.fromstring(await (await client.get("/feeds/categories/Tech.atom")).read())
@@ -141,7 +143,7 @@ async def test_if_none_match_gives_304_without_rendering(
     assert await response.read() == b""
     assert response.headers["ETag"] == etag
     assert response.headers["Vary"] == "Accept-Encoding"
-    assert response.headers["Cache-Control"] == "public, max-age=120"
+    assert response.headers["Cache-Control"] == "public, max-age=450"
     assert cache.stats.renders == 0 and len(cache) == 0
     assert reader.calls["feed_entries"] == 0 and reader.calls["list_feeds"] == 0
 

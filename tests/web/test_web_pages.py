@@ -208,3 +208,31 @@ def test_apps_share_no_state(settings: Settings) -> None:
     second = create_app(settings, reader=MemoryReader())
     assert first[CACHE_KEY] is not second[CACHE_KEY]
     assert first[READER_KEY] is not second[READER_KEY]
+
+
+async def test_index_links_and_advertises_every_format(make_client: ClientMaker) -> None:
+    client = await make_client()
+    page = lxml.html.fromstring(await (await client.get("/")).text())
+    by_type: dict[str, set[str]] = {}
+    for link in head_links(page):
+        if link.get("rel") == "alternate":
+            by_type.setdefault(link.get("type") or "", set()).add(link.get("href") or "")
+    for media_type, ext in (
+        ("application/atom+xml", "atom"),
+        ("application/rss+xml", "rss"),
+        ("application/feed+json", "json"),
+    ):
+        assert f"{PUBLIC_URL}/feeds/categories/tech.{ext}" in by_type[media_type]
+        assert len(by_type[media_type]) == 5
+    [row] = [r for r in elements(page, "//tbody/tr") if r.xpath("string(td[1])") == "财经"]
+    links = [(a.text, a.get("href")) for a in elements(row, "td[4]/a")]
+    assert links == [
+        ("Atom", CAIJING_URL),
+        ("RSS", CAIJING_URL.removesuffix(".atom") + ".rss"),
+        ("JSON Feed", CAIJING_URL.removesuffix(".atom") + ".json"),
+    ]
+    # Every listed URL answers.
+    for urls in by_type.values():
+        for url in urls:
+            if url.startswith(f"{PUBLIC_URL}/feeds/"):
+                assert (await client.get(url.removeprefix(PUBLIC_URL))).status == 200, url

@@ -1,0 +1,47 @@
+"""What every feed format derives the same way from stored articles, so that the Atom,
+RSS and JSON renderings of one feed always agree: order, author, language, times."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from feedsvc.feeds.language import common_language, language_tag
+from feedsvc.feeds.xmltext import xml_safe_or_none
+from feedsvc.models import StoredArticle
+
+
+def newest_first(entries: Sequence[StoredArticle]) -> list[StoredArticle]:
+    """The store's keyset order (published, then entry id, descending), whatever the
+    input order: the same data always renders the same bytes, and a page cut by the
+    store shows its entries in the order its cursor assumes."""
+    return sorted(entries, key=lambda a: (utc(a.published), a.entry_id), reverse=True)
+
+
+def entry_author(article: StoredArticle) -> str | None:
+    """The byline, else the source's name, else its id: every entry names someone."""
+    return (
+        xml_safe_or_none(article.author)
+        or xml_safe_or_none(article.source_name)
+        or xml_safe_or_none(article.source_id)
+    )
+
+
+def feed_language(declared: str | None, entries: Sequence[StoredArticle]) -> str | None:
+    """The feed's language: the declared one (the sources'), else the one language every
+    entry carries."""
+    return language_tag(declared) or (
+        common_language(a.language for a in entries) if entries else None
+    )
+
+
+def utc(value: datetime) -> datetime:
+    # Stages never hand out naive times; treating a stray one as UTC beats dropping it.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def rfc3339(value: datetime) -> str:
+    """RFC 3339 with an explicit offset, always UTC: ``2024-05-18T02:20:00+00:00``."""
+    return utc(value).isoformat()
