@@ -22,6 +22,7 @@ from feedsvc.extract.chrome import (
     find_breadcrumb_category,
     find_byline,
     find_lead_reporter,
+    find_trailing_credit,
 )
 from feedsvc.extract.content import (
     content_text,
@@ -348,6 +349,7 @@ def extract_article(
     text = content_text(content_html) if content_html else ""
     # The lead paragraph of the body (not a sidebar teaser) may name the reporter.
     f.offer("author", find_lead_reporter(text.splitlines()[:3]), "text-pattern")
+    f.offer("author", find_trailing_credit(text), "text-pattern")
     # An editor (编辑) did not write the piece: name one only when the page names neither
     # an author nor a source (来源), and never the outlet itself (收集编辑:潍坊市广播电视台).
     editor = byline.editor or rest.editor

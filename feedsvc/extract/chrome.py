@@ -14,7 +14,14 @@ import lxml.html
 
 from feedsvc.extract.dom import clean_text, iter_elements, text_of
 
-__all__ = ["Byline", "crumbs_category", "find_breadcrumb_category", "find_byline"]
+__all__ = [
+    "Byline",
+    "crumbs_category",
+    "find_breadcrumb_category",
+    "find_byline",
+    "find_lead_reporter",
+    "find_trailing_credit",
+]
 
 _POSITION_LABEL = re.compile(
     r"(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|现在位置|所在位置|当前的位置|位置)\s*[:：]"
@@ -208,6 +215,29 @@ def find_lead_reporter(lines: Sequence[str]) -> str | None:
         if m:
             return _reporter_names(re.split(r"通讯员|实习生|摄影", m["v"])[0])
     return None
+
+
+# Chinese news often signs off at the end of the body: "…的决心。（常书香 马丹阳）",
+# "…利益再分配的过程吗？”（姚峰 上海报道）".
+_TRAILING_CREDIT = re.compile(
+    r"[。！？”\"」][\s]*[（(]\s*(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,4})"
+    r"(?:\s*[\u4e00-\u9fff]{2,3}报道)?\s*[)）]\s*$"
+)
+# Outlets and roles, not people: "（新华社）", "（本报记者）", "（完）".
+_NOT_A_PERSON = re.compile(
+    r"(?:社|网|报|台|部|局|处|厅|委|办|中心|记者|编辑|通讯员|供图|完|图|摄|稿)$"
+)
+
+
+def find_trailing_credit(text: str) -> str | None:
+    """The names in a parenthesised sign-off at the very end of an article's text."""
+    m = _TRAILING_CREDIT.search(text[-80:])
+    if m is None:
+        return None
+    names = [n for n in m["v"].split() if not n.endswith("报道")]  # "上海报道": a dateline
+    if not names or any(_NOT_A_PERSON.search(name) for name in names):
+        return None
+    return " ".join(names)
 
 
 def find_byline(lines: Sequence[str]) -> Byline:

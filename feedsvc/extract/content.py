@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 import lxml.html
 from lxml import etree
 from readability import Document
 from readability.readability import Unparseable
 
+from feedsvc.extract.dates import parse_datetime
 from feedsvc.extract.dom import clean_text, iter_elements, text_of
 
 __all__ = [
@@ -54,8 +56,14 @@ _POSITION = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的
 _SHARE = re.compile(
     r"分享到|分享至|扫一扫|扫描二维码|share this|share on|tweet this|打印本页|关闭窗口", re.I
 )
+# A credit line that is only a label and a name: "（编辑：小何）", "责任编辑：", "来源：新华社".
+_CREDIT_LINE = re.compile(
+    r"^[（(【\[]?\s*(?:责任编辑|编辑|责编|来源|作者|审核|校对|监制|出品)\s*[:：]"
+)
 _COPYRIGHT = re.compile(
-    r"版权所有|版权声明|copyright|©|all rights reserved|未经授权|禁止转载|不得转载|ICP备", re.I
+    r"版权所有|版权声明|免责声明|平台声明|仅代表作者本人|不代表本(?:站|网)"
+    r"|copyright|©|all rights reserved|未经授权|禁止转载|不得转载|ICP备",
+    re.I,
 )
 _PREV_NEXT = re.compile(
     r"上一篇|下一篇|上一条|下一条|上一页|下一页|previous (?:post|article)|next (?:post|article)",
@@ -120,12 +128,27 @@ def _drop(el: lxml.html.HtmlElement) -> None:
         el.drop_tree()
 
 
-def _is_substantial(el: lxml.html.HtmlElement) -> bool:
-    """Holds article-like text: never removed as chrome."""
+_PROSE_MARK = re.compile(r"[，。！？；]|[.,;!?](?=\s)")
+
+
+def _prose_marks(el: lxml.html.HtmlElement) -> int:
+    """Sentence punctuation in the element: prose has plenty, link lists and menus little."""
+    return len(_PROSE_MARK.findall(el.text_content()))
+
+
+def _is_substantial(el: lxml.html.HtmlElement, page_marks: int = 0) -> bool:
+    """Holds article-like text: never removed as chrome. Besides headings and long
+    paragraphs, an element holding most of the page's sentence punctuation counts, so a
+    wrapper whose class happens to say "nav" or "side" (or a forum post written with <br>
+    instead of <p>) is never dropped with the article inside it."""
     if el.find(".//h1") is not None:
         return True
     long_paragraphs = sum(1 for p in iter_elements(el, "p") if len(text_of(p)) > 60)
-    return long_paragraphs >= 3
+    if long_paragraphs >= 3:
+        return True
+    if page_marks < 10:
+        return False
+    return _prose_marks(el) * 2 >= page_marks
 
 
 def is_related_heading(text: str) -> bool:
@@ -165,19 +188,24 @@ def _related_blocks(root: lxml.html.HtmlElement) -> Iterable[lxml.html.HtmlEleme
 
 def strip_chrome(root: lxml.html.HtmlElement) -> None:
     """Remove script/style, nav/aside/footer, related blocks and chrome-classed elements."""
+    page_marks = _prose_marks(root)
     for tag in _DROP_TAGS:
         for el in list(iter_elements(root, tag)):
-            _drop(el)
+            # ASP.NET and forum pages wrap the whole page, article included, in a <form>.
+            if tag == "form" and _is_substantial(el, page_marks):
+                el.drop_tag()
+            else:
+                _drop(el)
     for el in list(_related_blocks(root)):
         _drop(el)
     for el in list(iter_elements(root)):
         if el.tag in ("html", "body") or el.getparent() is None:
             continue
-        if el.tag in ("nav", "aside", "footer") and not _is_substantial(el):
+        if el.tag in ("nav", "aside", "footer") and not _is_substantial(el, page_marks):
             _drop(el)
             continue
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if marker.strip() and _CHROME_CLASS.search(marker) and not _is_substantial(el):
+        if marker.strip() and _CHROME_CLASS.search(marker) and not _is_substantial(el, page_marks):
             _drop(el)
 
 
@@ -188,6 +216,10 @@ def _is_chrome_line(text: str, title_key: str) -> bool:
         return True
     if len(text) <= 100 and _BYLINE_START.match(text) and re.search(r"\d", text):
         return True
+    if len(text) <= 60 and _CREDIT_LINE.match(text):
+        return True
+    if len(text) <= 60 and parse_datetime(text, tz=UTC, now=_FAR_FUTURE) is not None:
+        return True  # a dateline on its own ("Saturday, September 10th, 2005 10:56 am")
     if len(text) <= 160:
         labels = {m.group(0)[:2] for m in _CHROME_LINE_LABELS.finditer(text)}
         if len(labels) >= 2 or (labels and len(text) <= 60 and text.startswith(tuple(labels))):
@@ -232,7 +264,40 @@ def _serialize(el: lxml.html.HtmlElement, *, with_tail: bool = True) -> str:
 def main_content(
     root: lxml.html.HtmlElement, page_url: str, title: str | None = None
 ) -> str | None:
-    """Readability's pick of the main content of an already chrome-stripped tree."""
+    """Readability's pick of the main content of an already chrome-stripped tree; the
+    densest prose block when readability finds nothing worth keeping."""
+    picked = _readability_pick(root, page_url)
+    picked_chars = 0
+    if picked is not None:
+        clean_fragment(picked, title)
+        picked_chars = len(clean_text(text_of(picked)))
+        if picked_chars >= _SUSPICIOUS_CHARS:
+            return _inner(picked)
+        if picked_chars == 0 and picked.find(".//img") is not None:
+            return _inner(picked)
+    dense = densest_block(root)
+    # The block must hold several times the sentences of readability's pick, not just more
+    # characters of chrome around the same one or two sentences.
+    picked_marks = _prose_marks(picked) if picked is not None else 0
+    if dense is not None and _prose_marks(dense) >= 3 * max(picked_marks, 3):
+        frag = lxml.html.fragment_fromstring(
+            _serialize(dense, with_tail=False), create_parent="div"
+        )
+        clean_fragment(frag, title)
+        # A tiny page is its own content ("abc def ghi"): only a much longer block wins.
+        if len(clean_text(text_of(frag))) > max(4 * picked_chars, _MIN_CONTENT_CHARS):
+            return _inner(frag)
+    return _inner(picked) if picked is not None and picked_chars else None
+
+
+_MIN_CONTENT_CHARS = 50
+# Readability's pick shorter than this may be one stray paragraph of a page it misread
+# (lists of <li>, <br>-split forum posts): a block with far more prose then wins.
+_SUSPICIOUS_CHARS = 200
+_FAR_FUTURE = datetime(9000, 1, 1, tzinfo=UTC)  # only the form of a dateline matters here
+
+
+def _readability_pick(root: lxml.html.HtmlElement, page_url: str) -> lxml.html.HtmlElement | None:
     html = _serialize(root, with_tail=False)
     try:
         summary = Document(html, url=page_url).summary(html_partial=True)
@@ -241,13 +306,45 @@ def main_content(
     if not summary or not summary.strip():
         return None
     try:
-        frag = lxml.html.fragment_fromstring(summary, create_parent="div")
+        return lxml.html.fragment_fromstring(summary, create_parent="div")
     except (etree.ParserError, ValueError):
         return None
-    clean_fragment(frag, title)
-    if not clean_text(text_of(frag)) and frag.find(".//img") is None:
-        return None
-    return _inner(frag)
+
+
+_BLOCK_CANDIDATES = ("div", "td", "article", "section", "main", "font", "center", "table")
+
+
+def densest_block(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The block with the most sentence punctuation outside links, the deepest such block
+    when a wrapper adds nothing (readability misses pages whose text sits in ``<br>``-split
+    cells with odd wrappers, such as old forum posts). One bottom-up pass: linear time."""
+    elements = list(iter_elements(root))
+    marks: dict[lxml.html.HtmlElement, int] = {}
+    chars: dict[lxml.html.HtmlElement, int] = {}
+    linked: dict[lxml.html.HtmlElement, int] = {}
+    for el in reversed(elements):  # children before their parents
+        m, c, lk = _counts(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                m, c, lk = m + marks[child], c + chars[child], lk + linked[child]
+            tm, tc, _ = _counts(child.tail)
+            m, c = m + tm, c + tc
+        marks[el], chars[el], linked[el] = m, c, c if el.tag == "a" else lk
+    best: tuple[float, lxml.html.HtmlElement] | None = None
+    for el in elements:
+        if el.tag not in _BLOCK_CANDIDATES or marks[el] < 3:
+            continue
+        score = marks[el] * max(0.0, 1 - linked[el] / max(chars[el], 1))
+        # ">=" lets a deeper block with the same score replace its wrapper (document order).
+        if score > 0 and (best is None or score >= best[0]):
+            best = (score, el)
+    return best[1] if best else None
+
+
+def _counts(text: str | None) -> tuple[int, int, int]:
+    if not text:
+        return 0, 0, 0
+    return len(_PROSE_MARK.findall(text)), len(text.strip()), 0
 
 
 def _inner(frag: lxml.html.HtmlElement) -> str:

@@ -29,7 +29,7 @@ from typing import Literal
 
 from charset_normalizer import from_bytes
 
-EncodingSource = Literal["forced", "bom", "http", "meta", "detected", "fallback"]
+EncodingSource = Literal["forced", "bom", "http", "meta", "detected", "fallback", "repaired"]
 
 # WHATWG's prescan reads 1 KB; real pages put long inline scripts before their meta tag,
 # and the corpus has declarations up to ~7 KB in, so we look further.
@@ -102,8 +102,57 @@ def find_declared_charset(body: bytes) -> str | None:
     return None
 
 
+# Garbage detection: a page is refused rather than stored when it is mostly replacement
+# characters, or carries the "锟斤拷" that U+FFFD becomes when UTF-8 is re-read as GBK.
+MAX_REPLACEMENT_SHARE = 0.05
+MIN_REPLACEMENTS = 20
+_DOUBLE_REPLACEMENT = "锟斤拷"
+
+
+def garbled_reason(text: str) -> str | None:
+    """Why decoded text is garbage (a message naming the evidence), or None when it is not."""
+    bad = text.count("\ufffd")
+    if bad >= MIN_REPLACEMENTS:
+        non_ascii = sum(1 for ch in text if ord(ch) > 0x7F)
+        if bad > non_ascii * MAX_REPLACEMENT_SHARE:
+            return f"{bad} of {non_ascii} non-ASCII characters are undecodable (U+FFFD)"
+    doubled = text.count(_DOUBLE_REPLACEMENT)
+    if doubled >= 3:
+        return f"{doubled} '锟斤拷' sequences (UTF-8 replacement characters read as GBK)"
+    return None
+
+
+def repair_mojibake(text: str) -> str | None:
+    """UTF-8 text that was read (or stored) as GBK, restored; None when ``text`` is not that.
+
+    Re-encoding as GB18030 gives back the original bytes; only real UTF-8 decodes them
+    strictly, which a genuine Chinese page's GB bytes essentially never do.
+    """
+    if text.isascii():
+        return None
+    try:
+        fixed = text.encode("gb18030").decode(_UTF8)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return fixed if fixed != text else None
+
+
 def decode_html(body: bytes, http_charset: str | None, forced: str | None = None) -> Decoded:
-    """Decode an HTML page; see the module docstring for the order of evidence."""
+    """Decode an HTML page; see the module docstring for the order of evidence. Text that
+    turns out to be UTF-8 read as GBK (double-encoded pages, a wrong forced charset) is
+    repaired; check the result with :func:`garbled_reason` before storing it."""
+    decoded = _decode(body, http_charset, forced)
+    if decoded.source == "forced" and decoded.encoding != _UTF8 and not body.isascii():
+        # A legacy charset forced on bytes that are valid multi-byte UTF-8 would store
+        # mojibake: the bytes are the stronger evidence (see the module docstring).
+        utf8_text = _strict(body, _UTF8)
+        if utf8_text is not None:
+            return Decoded(utf8_text, _UTF8, "repaired")
+    fixed = repair_mojibake(decoded.text)
+    return decoded if fixed is None else Decoded(fixed, _UTF8, "repaired")
+
+
+def _decode(body: bytes, http_charset: str | None, forced: str | None) -> Decoded:
     forced_codec = normalize_charset(forced)
     if forced_codec is not None:
         return Decoded(body.decode(forced_codec, errors="replace"), forced_codec, "forced")

@@ -42,6 +42,7 @@ from feedsvc.errors import (
     BlockedAddressError,
     ConfigError,
     ConnectionFailedError,
+    DecodeError,
     FetchError,
     FetchTimeoutError,
     HTTPStatusError,
@@ -50,7 +51,7 @@ from feedsvc.errors import (
     UnsupportedContentError,
 )
 from feedsvc.fetch.body import ACCEPT_ENCODING, read_capped
-from feedsvc.fetch.charset import decode_html
+from feedsvc.fetch.charset import decode_html, garbled_reason
 from feedsvc.fetch.guard import AddressGuard, BlockedHostError, GuardedResolver, IPNetwork
 from feedsvc.fetch.robots import MAX_ROBOTS_BYTES, RobotsRules
 from feedsvc.models import FetchResult, PageValidators
@@ -340,6 +341,9 @@ class Fetcher:
             max_decompressed_bytes=self._settings.max_decompressed_bytes,
         )
         decoded = decode_html(body, response.charset, encoding)
+        garbled = garbled_reason(decoded.text)
+        if garbled is not None:
+            raise DecodeError(url, f"{garbled}; decoded as {decoded.encoding} ({decoded.source})")
         return FetchResult(
             url=url,
             final_url=final_url,

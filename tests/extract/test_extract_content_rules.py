@@ -1,0 +1,125 @@
+"""Main-content rules: wrappers that are not chrome, credit and disclaimer lines, sign-offs,
+the dense-block fallback, and publication times carried through normalize_article."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import lxml.html
+
+from feedsvc.extract import extract_article
+from feedsvc.extract.chrome import find_trailing_credit
+from feedsvc.extract.content import content_text, densest_block
+from feedsvc.extract.dom import text_of
+from feedsvc.models import ExtractedArticle, ListItem, SourceConfig
+from feedsvc.normalize import normalize_article
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2023, 5, 20, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
+URL = "https://news.example.cn/a/1.html"
+PARAS = (
+    "<p>潍坊市今日召开新闻发布会，介绍一季度全市经济运行情况，各项指标稳中向好。</p>"
+    "<p>发布会上，市统计局负责人表示，全市地区生产总值同比增长百分之五，增速高于全省。</p>"
+    "<p>下一步，我市将继续扩大有效投资，促进消费回暖，推动经济持续健康发展。</p>"
+)
+
+
+def run(html: str, now: datetime = NOW) -> ExtractedArticle:
+    return extract_article(html, URL, selectors=None, tz=SH, now=now)
+
+
+def page(body: str, head: str = "<title>潍坊经济运行稳中向好_潍坊新闻网</title>") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def text(got: ExtractedArticle) -> str:
+    return content_text(got.content_html or "")
+
+
+def test_a_form_wrapping_the_whole_page_keeps_the_article() -> None:
+    got = run(page(f'<form id="form1"><h1>潍坊经济运行稳中向好</h1><div>{PARAS}</div></form>'))
+    assert "地区生产总值同比增长" in text(got)
+
+
+def test_a_chrome_named_wrapper_holding_the_article_is_kept() -> None:
+    body = f'<div class="main-nav-wrap"><h2>潍坊经济运行稳中向好</h2>{PARAS}</div>'
+    assert "扩大有效投资" in text(run(page(body)))
+
+
+def test_credit_disclaimer_and_dateline_lines_are_dropped() -> None:
+    body = (
+        "<h1>潍坊经济运行稳中向好</h1><div class='article'>"
+        "<p>Saturday, May 20th, 2023 10:56 am</p>"
+        f"{PARAS}<p>（编辑：小何）返回搜狐，查看更多</p><p>责任编辑：</p>"
+        "<p>平台声明：该文观点仅代表作者本人，本站仅提供信息存储空间服务。</p></div>"
+    )
+    got = text(run(page(body)))
+    assert "扩大有效投资" in got
+    for chrome in ("小何", "责任编辑", "平台声明", "10:56"):
+        assert chrome not in got
+
+
+def test_trailing_sign_off_names_the_author() -> None:
+    assert find_trailing_credit("…的决心。（常书香 马丹阳）") == "常书香 马丹阳"
+    assert find_trailing_credit("…过程吗？”（姚峰 上海报道）") == "姚峰"
+    assert find_trailing_credit("…发展。（新华社）") is None
+    assert find_trailing_credit("…发展。（完）") is None
+    assert find_trailing_credit("（常书香）前面还有正文。") is None  # not at the end
+    body = f"<h1>潍坊经济运行稳中向好</h1><div>{PARAS}<p>稳中向好。（王小明 李红）</p></div>"
+    got = run(page(body))
+    assert (got.author, got.provenance["author"]) == ("王小明 李红", "text-pattern")
+
+
+def test_densest_block_prefers_prose_over_link_lists() -> None:
+    menu = "".join(f"<a href='/n{i}'>新闻，标题，第{i}条。</a>" for i in range(30))
+    post = "<br>".join(["这是论坛的第一楼，内容很长，写了很多句子。"] * 6)
+    root = lxml.html.fromstring(
+        f"<html><body><div id='menu'>{menu}</div><table><tr><td id='post'>{post}</td>"
+        "</tr></table></body></html>"
+    )
+    best = densest_block(root)
+    assert best is not None and best.get("id") == "post"
+    assert "第一楼" in text_of(best)
+
+
+# --- publication times through normalize_article -------------------------------------------
+
+SOURCE = SourceConfig(
+    id="wf",
+    name="潍坊",
+    urls=("https://news.example.cn/",),
+    interval_seconds=600,
+    timezone="Asia/Shanghai",
+)
+
+
+def normalized(html: str, item: ListItem | None, now: datetime = NOW) -> datetime:
+    article = normalize_article(
+        run(html, now), link_url=URL, list_item=item, fetch=None, source=SOURCE, now=now
+    )
+    assert not article.published_is_fallback
+    return article.published
+
+
+def test_date_only_page_takes_the_list_time_of_the_same_day() -> None:
+    html = page(f"<h1>潍坊经济运行稳中向好</h1><p>2023年5月17日</p><div>{PARAS}</div>")
+    listed = ListItem(URL, "潍坊", datetime(2023, 5, 17, 8, 0, tzinfo=SH), True)
+    assert normalized(html, listed) == datetime(2023, 5, 17, 8, 0, tzinfo=SH)
+    other_day = ListItem(URL, "潍坊", datetime(2023, 5, 16, 8, 0, tzinfo=SH), True)
+    assert normalized(html, other_day) == datetime(2023, 5, 17, tzinfo=SH)
+
+
+def test_date_only_meta_is_refined_by_the_pages_own_dateline() -> None:
+    head = '<title>潍坊</title><meta name="publishdate" content="2023-05-17">'
+    html = page(f"<h1>潍坊经济运行稳中向好</h1><p>发布时间：2023-05-17 10:20</p>{PARAS}", head)
+    assert normalized(html, None) == datetime(2023, 5, 17, 10, 20, tzinfo=SH)
+
+
+def test_relative_times_resolve_once_against_the_fetch_time() -> None:
+    html = page(f"<h1>潍坊经济运行稳中向好</h1><p>发布时间：3小时前</p>{PARAS}")
+    first = normalized(html, None)
+    assert first == NOW - timedelta(hours=3)
+    # Re-extracting later gives a later value: which is why the store keeps the first one
+    # (store/articles.py only replaces a fallback time), so the feed never churns.
+    assert normalized(html, None, NOW + timedelta(hours=1)) == first + timedelta(hours=1)
