@@ -15,7 +15,7 @@ from pathlib import Path
 
 from feedsvc import __version__
 from feedsvc.config import AppConfig, load_config
-from feedsvc.errors import ConfigError
+from feedsvc.errors import ConfigError, FeedsvcError
 from feedsvc.models import FetchStatus, Selectors
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -35,6 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["all", "web", "worker"],
         default="all",
         help="all: one process (default); web: feeds only; worker: scheduler only",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="server processes sharing the port (SO_REUSEPORT); default 1",
     )
 
     refresh = sub.add_parser("refresh", help="refresh sources once, then exit")
@@ -65,6 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -83,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             from feedsvc.service import serve
 
-            return asyncio.run(serve(config, role=args.role))
+            return asyncio.run(serve(config, role=args.role, workers=args.workers))
         if args.command == "refresh":
             return asyncio.run(_refresh(config, args.source))
         if args.command == "check":
@@ -145,13 +162,17 @@ async def _check(config: AppConfig, args: argparse.Namespace) -> int:
 
     given = {n: getattr(args, n) for n in ("item", "title", "link", "date", "content")}
     selectors = Selectors(**given) if any(given.values()) else None
-    result = await run_check(
-        config.settings,
-        args.target,
-        selectors=selectors,
-        article_only=args.article,
-        base_url=args.base_url,
-    )
+    try:
+        result = await run_check(
+            config.settings,
+            args.target,
+            selectors=selectors,
+            article_only=args.article,
+            base_url=args.base_url,
+        )
+    except FeedsvcError as exc:
+        print(f"feedsvc: check {args.target}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     print(dumps(result) if args.json else result.to_text())
     return EXIT_OK if (result.items or result.article) else EXIT_FAILED
 

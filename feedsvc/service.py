@@ -1,12 +1,22 @@
-"""``feedsvc serve``: the feed server, the scheduler, or both, until SIGINT/SIGTERM."""
+"""``feedsvc serve``: the feed server, the scheduler, or both, until SIGINT/SIGTERM.
+
+``--workers N`` (N > 1) runs N server processes that share the port with SO_REUSEPORT, so
+the kernel spreads connections over N event loops. The parent migrates the database and
+syncs the sources once, then only supervises: it forwards SIGINT/SIGTERM and stops every
+worker when one dies. With role ``all`` only worker 0 runs the scheduler (the others are
+``web``): the database leases would keep several schedulers correct, but one is enough
+and keeps fetch concurrency limits per deployment meaningful. With role ``worker`` every
+process runs a scheduler and the leases share the sources among them.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
@@ -14,11 +24,17 @@ from aiohttp import web
 
 from feedsvc.config import AppConfig
 from feedsvc.refresh.scheduler import Scheduler
-from feedsvc.runtime import make_owner, open_store, refresh_context
+from feedsvc.runtime import configure_logging, make_owner, open_store, refresh_context
 from feedsvc.store import Store
 from feedsvc.web import create_app
+from feedsvc.web.versions import SQLiteChangeProbe, VersionMemo
 
 log = logging.getLogger(__name__)
+
+# Conditional headers are in the line so a client's revalidation can be checked from the
+# server's side; the pid tells which worker answered.
+ACCESS_LOG_FORMAT = '%a "%r" %s %b inm=%{If-None-Match}i ims=%{If-Modified-Since}i pid=%P'
+_SUPERVISE_EVERY = 0.2  # seconds between checks that every worker is still alive
 
 
 def split_listen(listen: str) -> tuple[str, int]:
@@ -28,12 +44,21 @@ def split_listen(listen: str) -> tuple[str, int]:
 
 @asynccontextmanager
 async def running_service(
-    config: AppConfig, *, role: str = "all"
+    config: AppConfig, *, role: str = "all", reuse_port: bool = False, prepared: bool = False
 ) -> AsyncIterator[Scheduler | None]:
-    """Start the parts of ``role``; stop them (scheduler first, then the server) on exit."""
+    """Start the parts of ``role``; stop them (scheduler first, then the server) on exit.
+
+    ``prepared``: the database is already migrated and the sources synced (by the parent of
+    ``--workers``), so this process only opens it.
+    """
     settings = config.settings
     async with AsyncExitStack() as stack:
-        store: Store = await stack.enter_async_context(open_store(config, migrate=True))
+        store: Store
+        if prepared:
+            store = await Store.open(settings.database_url, migrate=False)
+            stack.push_async_callback(store.close)
+        else:
+            store = await stack.enter_async_context(open_store(config, migrate=True))
         scheduler: Scheduler | None = None
         if role in ("all", "worker"):
             ctx = await stack.enter_async_context(
@@ -48,12 +73,23 @@ async def running_service(
             async def health() -> dict[str, Any]:
                 return sched.health() if sched is not None else {"scheduler": "not in this process"}
 
-            app = create_app(settings, reader=store, health=health)
-            runner = web.AppRunner(app, access_log=None)
+            # SQLite: versions come from memory until something commits (web/versions.py).
+            probe = SQLiteChangeProbe.for_url(settings.database_url)
+            if probe is not None:
+                stack.callback(probe.close)
+            app = create_app(settings, reader=store, health=health, versions=VersionMemo(probe))
+            if settings.access_log:
+                runner = web.AppRunner(
+                    app,
+                    access_log=logging.getLogger("feedsvc.access"),
+                    access_log_format=ACCESS_LOG_FORMAT,
+                )
+            else:
+                runner = web.AppRunner(app, access_log=None)
             await runner.setup()
             stack.push_async_callback(runner.cleanup)
             host, port = split_listen(settings.listen)
-            await web.TCPSite(runner, host, port).start()
+            await web.TCPSite(runner, host, port, reuse_port=reuse_port or None).start()
             log.info(
                 "serving feeds on http://%s:%s (public URL %s)",
                 host,
@@ -72,7 +108,80 @@ async def wait_for_stop_signal() -> None:
     await stop.wait()
 
 
-async def serve(config: AppConfig, *, role: str = "all") -> int:
+async def serve(config: AppConfig, *, role: str = "all", workers: int = 1) -> int:
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    if workers > 1:
+        return await _supervise(config, role, workers)
     async with running_service(config, role=role):
         await wait_for_stop_signal()
     return 0
+
+
+def worker_role(role: str, index: int) -> str:
+    """The role of worker ``index``: the scheduler of role ``all`` runs in worker 0 only."""
+    return "web" if role == "all" and index > 0 else role
+
+
+async def _supervise(config: AppConfig, role: str, workers: int) -> int:
+    async with open_store(config, migrate=True):
+        pass  # migrate and sync once, so the workers never race to do it
+    # spawn, not fork: each worker starts clean, without this process's loop or threads.
+    ctx = multiprocessing.get_context("spawn")
+    processes = [
+        ctx.Process(
+            target=_worker_main,
+            args=(config, worker_role(role, i)),
+            name=f"feedsvc-worker-{i}",
+        )
+        for i in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    log.info(
+        "started %d %s workers (pids %s)",
+        workers,
+        role,
+        ", ".join(str(p.pid) for p in processes),
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    failed = False
+    while not stop.is_set():
+        dead = [p for p in processes if not p.is_alive()]
+        if dead:
+            for p in dead:
+                log.error("worker %s (pid %s) exited with %s", p.name, p.pid, p.exitcode)
+            failed = True
+            break
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), _SUPERVISE_EVERY)
+    for process in processes:
+        if process.is_alive() and process.pid is not None:
+            process.terminate()  # SIGTERM: the worker stops its scheduler and server cleanly
+    await asyncio.to_thread(_join_all, processes)
+    failed = failed or any(p.exitcode != 0 for p in processes)
+    return 1 if failed else 0
+
+
+def _join_all(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
+    for process in processes:
+        process.join(timeout=30)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _worker_main(config: AppConfig, role: str) -> None:
+    configure_logging(config.settings)
+    # Ctrl-C reaches the whole process group; the parent reports the outcome.
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_worker(config, role))
+
+
+async def _worker(config: AppConfig, role: str) -> None:
+    async with running_service(config, role=role, reuse_port=True, prepared=True):
+        await wait_for_stop_signal()

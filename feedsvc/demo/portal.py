@@ -461,6 +461,20 @@ async def _fallback(request: web.Request) -> web.Response:
     return _not_found(request)
 
 
+async def _control_publish(request: web.Request) -> web.Response:
+    """Publish one article now (``?category=slug`` or a random category): lets a test that
+    runs the portal as a subprocess decide exactly when something new appears."""
+    state = request.app[STATE_KEY]
+    slug = request.query.get("category")
+    try:
+        article = state.publish(slug)
+    except ValueError as exc:  # an unknown category slug
+        return web.Response(status=400, text=f"{exc}\n")
+    base = f"{request.scheme}://{request.host}"
+    body = json.dumps({**article.to_json(), "url": base + article.url_path}, ensure_ascii=False)
+    return web.Response(text=body, content_type="application/json")
+
+
 def _every(
     seconds: float, action: Callable[[], object], what: str
 ) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -487,8 +501,12 @@ def create_portal_app(
     *,
     auto_publish_every: float | None = None,
     auto_edit_every: float | None = None,
+    control: bool = False,
 ) -> web.Application:
-    """The portal as an aiohttp app; optional background publishing and editing."""
+    """The portal as an aiohttp app; optional background publishing and editing.
+
+    ``control`` adds ``POST /_demo/publish``; without it that route does not exist.
+    """
     for name, value in (
         ("auto_publish_every", auto_publish_every),
         ("auto_edit_every", auto_edit_every),
@@ -501,6 +519,8 @@ def create_portal_app(
     app.router.add_get("/index.html", _home)
     app.router.add_get("/robots.txt", _robots)
     app.router.add_get("/_demo/state.json", _state_json)
+    if control:
+        app.router.add_post("/_demo/publish", _control_publish)
     app.router.add_get("/static/css/style.css", _css)
     app.router.add_get("/static/js/common.js", _js)
     app.router.add_get("/static/images/logo.png", _logo)
@@ -531,12 +551,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--edit-every", type=float, default=300.0, help="seconds between edits (300)"
     )
+    parser.add_argument(
+        "--control",
+        action="store_true",
+        help="enable POST /_demo/publish[?category=slug] to publish an article on demand",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = create_portal_app(
         PortalState(seed=args.seed),
         auto_publish_every=args.publish_every,
         auto_edit_every=args.edit_every,
+        control=args.control,
     )
     print(f"demo portal: http://{args.host}:{args.port}/  (ground truth: /_demo/state.json)")
     web.run_app(app, host=args.host, port=args.port, print=None)
