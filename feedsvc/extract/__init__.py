@@ -7,18 +7,23 @@ can run these in a process pool.
 from feedsvc.extract.article import extract_article
 from feedsvc.extract.chrome import Byline, find_breadcrumb_category, find_byline
 from feedsvc.extract.dates import ParsedTime, date_from_url, find_datetime_in_text, parse_datetime
-from feedsvc.extract.listing import extract_list
+from feedsvc.extract.listing import Candidate, ListDetection, detect_list, extract_list
+from feedsvc.extract.pagesite import guess_page_url
 from feedsvc.extract.selecting import validate_selector
 
 __all__ = [
     "Byline",
+    "Candidate",
+    "ListDetection",
     "ParsedTime",
     "date_from_url",
+    "detect_list",
     "extract_article",
     "extract_list",
     "find_breadcrumb_category",
     "find_byline",
     "find_datetime_in_text",
+    "guess_page_url",
     "parse_datetime",
     "validate_selector",
 ]
