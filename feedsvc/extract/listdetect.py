@@ -43,7 +43,7 @@ from feedsvc.extract.dom import (
     short_text,
 )
 from feedsvc.extract.listrows import find_rows, read_row, row_date
-from feedsvc.extract.listsuggest import suggest_selectors
+from feedsvc.extract.listsuggest import common_ancestor, suggest_selectors
 from feedsvc.extract.listvocab import heading_penalty
 from feedsvc.extract.pagination import (
     find_pager,
@@ -252,14 +252,6 @@ def _place(block: lxml.html.HtmlElement) -> tuple[float, str]:
     return factor, why
 
 
-def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
-    chain = [elements[0], *elements[0].iterancestors()]
-    common = set(chain)
-    for el in elements[1:]:
-        common &= {el, *el.iterancestors()}
-    return next((c for c in chain if c in common), None)
-
-
 def _label(el: lxml.html.HtmlElement) -> tuple[str, float] | None:
     text = short_text(el, 40)
     if text is None:
@@ -347,7 +339,7 @@ def _score(group: _Group, tz: tzinfo, now: datetime, *, pager_near: bool) -> _Sc
     headline = min(median, _HEADLINE_FULL) / _HEADLINE_FULL
     # A date printed beside the link is list evidence; one only in the URL is weaker.
     date_share = sum(0.5 if how == "url" else 1.0 for d, how in found if d is not None) / n
-    common = _common_ancestor(anchors)
+    common = common_ancestor(anchors)
     block = common if common is not None else anchors[0]
     # The first row's own ancestors: a group may span several boxes (side-box × 3) whose
     # shared block says nothing, while each box's class and label do.

@@ -43,7 +43,8 @@ def _shared_step(elements: list[lxml.html.HtmlElement]) -> str:
     return f"{tag}.{first}" if first else tag
 
 
-def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
+def common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
+    """The nearest element that contains every one of ``elements``."""
     chain = [elements[0], *elements[0].iterancestors()]
     common = set(chain)
     for el in elements[1:]:
@@ -64,7 +65,7 @@ def _path_between(
 
 
 def _item_selector(rows: list[lxml.html.HtmlElement]) -> str:
-    block = _common_ancestor(rows)
+    block = common_ancestor(rows)
     if block is None or block in rows:
         return _shared_step(rows)
     # Steps between the block and the rows, shared by all rows (depth taken from the first).
