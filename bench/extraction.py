@@ -63,6 +63,7 @@ class Result:
     published_has_time: bool = False
     author: str | None = None
     source: str | None = None
+    editor: str | None = None
     text: str = ""
 
 
@@ -119,6 +120,7 @@ def run_feedsvc(html: str, url: str, tz: tzinfo, now: datetime) -> Result:
         published_has_time=got.published_has_time,
         author=got.author,
         source=got.source_name,
+        editor=got.editor,
         text=content_text(got.content_html) if got.content_html else "",
     )
 
@@ -199,11 +201,11 @@ def _name_key(text: str) -> str:
 
 
 def author_match(expected: str, got: Result) -> bool:
-    """A hit when the truth names our author or our source: equal after normalization, or
-    one contained in the other and at least half its length (bylines with a title, e.g.
-    "By Jane Doe, Staff Writer" against "Jane Doe")."""
+    """A hit when the truth names our author, source or editor (all three reach the feed:
+    author, author fallback, contributor): equal after normalization, or one contained in
+    the other and at least half its length ("By Jane Doe, Staff Writer" / "Jane Doe")."""
     want = _name_key(expected)
-    for value in (got.author, got.source):
+    for value in (got.author, got.source, got.editor):
         have = _name_key(value or "")
         if not want or not have:
             continue
@@ -325,6 +327,7 @@ def _score(
         if not hit:
             s.failures["author"].append(
                 f"{name}: want {case['author']!r} got {got.author!r} / {got.source!r}"
+                f" / editor {got.editor!r}"
             )
     if case["content_text"] and "content" in produces:
         f1 = token_f1(case["content_text"], got.text)

@@ -43,6 +43,11 @@ def free_port() -> int:
         return port
 
 
+def pinned(cpus: str | None) -> list[str]:
+    """The argv prefix that runs a command on ``cpus`` only (``taskset -c``); [] for any."""
+    return ["taskset", "-c", cpus] if cpus else []
+
+
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment without FEEDSVC_* (an unknown one is a config error in the child)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDSVC_")}
@@ -82,6 +87,10 @@ class Child:
         log = log_path.open("wb")
         process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
         return cls(name, process, log_path, log)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
     def output(self) -> str:
         if not self._log.closed:
@@ -131,7 +140,14 @@ class LiveDeployment:
     :meth:`refresh` runs (as ``feedsvc refresh`` would from cron in a real deployment).
     """
 
-    def __init__(self, workdir: Path, *, access_log: bool = True, seed: int = 1) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        access_log: bool = True,
+        seed: int = 1,
+        portal_cpus: str | None = None,
+    ) -> None:
         self.workdir = workdir
         self.portal_port = free_port()
         self.port = free_port()
@@ -154,6 +170,7 @@ class LiveDeployment:
         self.portal = Child.start(
             "demo portal",
             [
+                *pinned(portal_cpus),
                 sys.executable,
                 "-m",
                 "feedsvc.demo.portal",
@@ -187,14 +204,22 @@ class LiveDeployment:
     ) -> None:
         self.close()
 
-    def feedsvc(self, *args: str, timeout: float = REFRESH_SECONDS, nice: int = 0) -> str:
+    def feedsvc(
+        self,
+        *args: str,
+        timeout: float = REFRESH_SECONDS,
+        nice: int = 0,
+        cpus: str | None = None,
+    ) -> str:
         """Run ``feedsvc ARGS --config …`` to completion; its output, or raise with it.
 
-        ``nice`` > 0 runs it at a lower CPU priority, as a cron job beside a server would.
+        ``nice`` > 0 runs it at a lower CPU priority, as a cron job beside a server would;
+        ``cpus`` pins it (and its extraction processes) to those CPUs (taskset list).
         """
         argv = [sys.executable, "-m", "feedsvc", *args, "--config", str(self.config_path)]
         if nice:
             argv = ["nice", "-n", str(nice), *argv]
+        argv = [*pinned(cpus), *argv]
         done = subprocess.run(
             argv, capture_output=True, text=True, timeout=timeout, env=clean_env(), check=False
         )
@@ -205,8 +230,8 @@ class LiveDeployment:
             )
         return done.stdout
 
-    def refresh(self, *, nice: int = 0) -> str:
-        return self.feedsvc("refresh", nice=nice)
+    def refresh(self, *, nice: int = 0, cpus: str | None = None) -> str:
+        return self.feedsvc("refresh", nice=nice, cpus=cpus)
 
     def publish(self, category_slug: str) -> dict[str, object]:
         """A new article in the portal now; its ground truth (id, title, url …)."""
@@ -222,12 +247,22 @@ class LiveDeployment:
             data: dict[str, object] = json.loads(r.read())
             return data
 
-    def start_server(self, *, workers: int = 1, role: str = "web") -> Child:
+    def start_server(
+        self,
+        *,
+        workers: int = 1,
+        role: str = "web",
+        cpus: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Child:
+        """``feedsvc serve``; ``cpus`` pins it and its children (taskset list), ``env`` adds
+        variables (e.g. FEEDSVC_SCHEDULER_TICK)."""
         if self.server is not None:
             raise RuntimeError("the feed server is already running")
         self.server = Child.start(
             f"feedsvc serve --workers {workers}",
             [
+                *pinned(cpus),
                 sys.executable,
                 "-m",
                 "feedsvc",
@@ -240,7 +275,7 @@ class LiveDeployment:
                 str(workers),
             ],
             self.workdir / "serve.log",
-            clean_env(),
+            clean_env(env),
         )
         wait_http(self.base_url + "/healthz", self.server)
         return self.server

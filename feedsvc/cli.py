@@ -98,9 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(config.settings)
     try:
         if args.command == "serve":
-            from feedsvc.service import serve
+            from feedsvc.service import run_serve
 
-            return asyncio.run(serve(config, role=args.role, workers=args.workers))
+            return run_serve(config, role=args.role, workers=args.workers)
         if args.command == "refresh":
             return asyncio.run(_refresh(config, args.source))
         if args.command == "check":

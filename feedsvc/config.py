@@ -90,6 +90,12 @@ class Settings:
     extract_workers: int = setting(
         1, "processes for parsing pages; 0 = a thread (tests, tiny installs)"
     )
+    extract_nice: int = setting(
+        10, "niceness (0-19) added to the extraction processes, so parsing yields to serving"
+    )
+    event_loop: str = setting(
+        "auto", "auto: uvloop when it is installed, else asyncio; asyncio: always asyncio"
+    )
     recheck_hours: int = setting(
         48, "known articles still on a list page are re-checked for edits this long"
     )
@@ -256,6 +262,14 @@ def _check_jitter(value: Any) -> str | None:
     return None if 0 <= value <= 1 else f"must be between 0 and 1, got {value}"
 
 
+def _check_nice(value: Any) -> str | None:
+    return None if 0 <= value <= 19 else f"must be between 0 and 19, got {value}"
+
+
+def _check_event_loop(value: Any) -> str | None:
+    return None if value in ("auto", "asyncio") else f"must be auto or asyncio, got {value!r}"
+
+
 _POSITIVE = "must be greater than 0, got {}"
 
 
@@ -288,6 +302,8 @@ _SETTING_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "max_backoff": _positive,
     "jitter": _check_jitter,
     "extract_workers": _at_least(0),
+    "extract_nice": _check_nice,
+    "event_loop": _check_event_loop,
     "recheck_hours": _at_least(0),
     "recheck_per_refresh": _at_least(0),
     "max_new_per_refresh": _positive,

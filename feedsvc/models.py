@@ -116,6 +116,7 @@ class ExtractedArticle:
     canonical_url: str | None = None  # <link rel=canonical> / og:url, absolute
     language: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
+    editor: str | None = None  # 责任编辑/编辑: credited, but not the author
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class NormalizedArticle:
     language: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    editor: str | None = None  # rendered as an Atom <contributor>, never as the author
 
 
 class FetchStatus(StrEnum):
@@ -201,6 +203,7 @@ class StoredArticle:
     summary: str
     image: str | None
     language: str | None = None
+    editor: str | None = None
 
 
 class FeedKind(StrEnum):

@@ -493,6 +493,7 @@ def normalize_article(
         published=published,
         published_is_fallback=is_fallback,
         author=clean_text(extracted.author) or clean_text(extracted.source_name),
+        editor=clean_text(extracted.editor),
         category=clean_text(source.category) or clean_text(extracted.category),
         content_html=content,
         summary=summarize(summary_source, SUMMARY_CHARS),

@@ -59,7 +59,11 @@ async def refresh_context(
     owner: str,
     now: Callable[[], datetime] = utc_now,
 ) -> AsyncIterator[RefreshContext]:
-    offloader = Offloader(settings.extract_workers)
+    offloader = Offloader(
+        settings.extract_workers,
+        nice=settings.extract_nice,
+        preload=("feedsvc.refresh.worker",),  # the extraction code its jobs call
+    )
     try:
         async with Fetcher(settings) as fetcher, AsyncExitStack() as stack:
             publisher = None

@@ -22,6 +22,7 @@ from feedsvc.extract.chrome import (
     find_breadcrumb_category,
     find_byline,
     find_lead_reporter,
+    find_name_under_heading,
     find_trailing_credit,
 )
 from feedsvc.extract.content import (
@@ -36,6 +37,7 @@ from feedsvc.extract.dates import (
     date_from_url,
     find_datetime_in_text,
     has_date_label,
+    month_at_line_end,
     parse_datetime,
 )
 from feedsvc.extract.dom import (
@@ -48,7 +50,7 @@ from feedsvc.extract.dom import (
 )
 from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
 from feedsvc.extract.selecting import Compiled, compile_selector
-from feedsvc.extract.titles import choose_title
+from feedsvc.extract.titles import choose_title, json_ld_title
 from feedsvc.models import ExtractedArticle, Selectors
 
 __all__ = ["extract_article"]
@@ -80,10 +82,14 @@ _PUBLISHED_META = (
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")
 _AUTHOR_META = (
+    # Dublin Core is filled in deliberately where present; "author" is often a default.
+    "dc:creator",
+    "dc.creator",
+    "dcterms.creator",
     "author",
     "article:author",
+    "og:article:author",
     "byl",
-    "dc.creator",
     "sailthru.author",
     "parsely-author",
 )
@@ -99,6 +105,8 @@ _IMAGE_META = (
 )
 _SUMMARY_CHARS = 200
 _TITLE_WINDOW = 12  # lines after the title searched for the date/byline line
+_FOOTER_CHARS = 300  # footer text the content may keep after the body's sign-off
+_LEAD_CHARS = 3000  # enough of the content's HTML for its first lines
 
 
 @dataclass
@@ -162,10 +170,11 @@ def _is_prose(line: str) -> bool:
 
 def _text_published(
     lines: list[str], idx: int | None, page_url: str, tz: tzinfo, now: datetime
-) -> tuple[ParsedTime, str] | None:
+) -> tuple[ParsedTime, str, bool] | None:
     """In order: a labelled date line near the title, the first date near the title, any
     labelled short line, a date in the URL, the first short line holding a full date and
-    time. Dates more than a day ahead of ``now`` are never a publication time."""
+    time. Dates more than a day ahead of ``now`` are never a publication time. The flag
+    says whether the date is the dateline under the title (the first two rules)."""
     latest = now + timedelta(days=1)
 
     def first(
@@ -192,14 +201,51 @@ def _text_published(
     )
     if found[0] is None:
         found = (first(after, labelled=False), "heuristic")
-    if found[0] is None:
-        found = (first(short, labelled=True), "text-pattern")
+    if found[0] is not None:
+        return found[0], found[1], True
+    found = (first(short, labelled=True), "text-pattern")
     if found[0] is None:
         found = (date_from_url(page_url, tz=tz, now=now), "url")
     if found[0] is None:
         tiny = [line for line in short if len(line) <= 80]
         found = (first(tiny, labelled=False, needs_time=True), "heuristic")
-    return (found[0], found[1]) if found[0] is not None else None
+    if found[0] is None:
+        found = (_month_credit(short, tz, now), "heuristic")
+    return (found[0], found[1], False) if found[0] is not None else None
+
+
+def _month_credit(lines: list[str], tz: tzinfo, now: datetime) -> ParsedTime | None:
+    """Old essays and magazine reprints carry only "YYYY年M月(号)" on a short line of
+    their own (a byline or issue credit); the last such line is the piece's own."""
+    for line in reversed([line for line in lines if len(line) <= 30]):
+        found = month_at_line_end(line, tz=tz, now=now)
+        if found is not None:
+            return found
+    return None
+
+
+def _dateline_wins(
+    current: ParsedTime, current_rule: str, found: ParsedTime, under_title: bool, tz: tzinfo
+) -> bool:
+    """Whether the visible dateline replaces a structured (meta/JSON-LD) time of the same
+    day: it adds the time of day a date-only value lacks; and the time printed under the
+    title is the one readers see, where CMS meta often holds a later re-publication time
+    (reposts keep the original outlet's time in the dateline). The latter only when the
+    structured value is in the zone the dateline is read in, so a naive dateline is never
+    mistaken for a zoned one."""
+    if not found.has_time or current_rule == "selector":
+        return False
+    local = current.value.astimezone(tz)
+    if found.value.date() != local.date():
+        return False
+    if not current.has_time:
+        return True
+    if not under_title:
+        return False
+    # UTC says nothing: many CMSs write "Z" whatever the newsroom's own zone is.
+    offset = current.value.utcoffset()
+    same_zone = offset == local.utcoffset() and offset != timedelta(0)
+    return same_zone and found.value <= current.value
 
 
 def _time_element(root: lxml.html.HtmlElement, tz: tzinfo, now: datetime) -> ParsedTime | None:
@@ -224,8 +270,35 @@ def _dom_author(root: lxml.html.HtmlElement) -> str | None:
         name_el = el.find(".//*[@itemprop='name']")
         text = text_of(name_el if name_el is not None else el)
         text = re.sub(r"^(?:by|posted by|written by)\s+", "", text, flags=re.I).strip()
+        # A name starts with a capital in Latin script: "on Deadspin" is a venue credit.
+        if text[:1].islower():
+            continue
         if 1 < len(text) <= 60 and not re.search(r"\d{4}|[:：]", text):
             return text
+    return None
+
+
+def _leading_lines(content_html: str) -> list[str]:
+    """The first few block lines of the content (only its start is parsed)."""
+    try:
+        frag = lxml.html.fragment_fromstring(content_html[:_LEAD_CHARS], create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    return block_lines(frag)[:4]
+
+
+def _last_paragraph_credit(lines: list[str], text: str) -> str | None:
+    """The sign-off of the body's last paragraphs, when a footer line (举报电话, 许可证)
+    that the content kept follows it."""
+    if not text:
+        return None
+    for line in reversed(lines):
+        found = find_trailing_credit(line) if len(line) >= 20 else None
+        if found is None:
+            continue
+        end = text.rfind(line)
+        # Only the body's own end: a few footer lines may follow, never more paragraphs.
+        return found if end >= 0 and len(text) - (end + len(line)) <= _FOOTER_CHARS else None
     return None
 
 
@@ -236,6 +309,9 @@ def _usable_author(value: str | None, site_name: str | None) -> str | None:
     if value.startswith(("http://", "https://", "/")) or "@" in value:
         return None
     if site_name and value == site_name:
+        return None
+    # Templates that fill meta author with the site's keywords: "www.x.cn,某日报集团,某网".
+    if len(re.findall(r"[,，]", value)) >= 2 or value.lower().startswith("www."):
         return None
     return value if len(value) <= 100 else None
 
@@ -295,18 +371,15 @@ def extract_article(
     lines = block_lines(root.find("body") if root.find("body") is not None else root)
     idx = _title_index(lines, title_text)
     current = f.get("published")
-    if not isinstance(current, ParsedTime) or not current.has_time:
-        found = _text_published(lines, idx, page_url, tz, now)
-        if found and not isinstance(current, ParsedTime):
-            f.offer("published", found[0], found[1])
-        elif (
-            found
-            and isinstance(current, ParsedTime)
-            and found[0].has_time
-            and found[0].value.date() == current.value.date()
-        ):
-            # The page's own dateline adds the time of day a date-only meta value lacks.
-            f.values["published"], f.provenance["published"] = found
+    found = _text_published(lines, idx, page_url, tz, now)
+    if found and not isinstance(current, ParsedTime):
+        f.offer("published", found[0], found[1])
+    elif (
+        found
+        and isinstance(current, ParsedTime)
+        and _dateline_wins(current, f.provenance["published"], found[0], found[2], tz)
+    ):
+        f.values["published"], f.provenance["published"] = found[0], found[1]
     window = _near_title(lines, idx)
     byline = find_byline(window)
     # Bylines anywhere on the page, but not in sidebars: teasers of other articles name
@@ -350,9 +423,13 @@ def extract_article(
     # The lead paragraph of the body (not a sidebar teaser) may name the reporter.
     f.offer("author", find_lead_reporter(text.splitlines()[:3]), "text-pattern")
     f.offer("author", find_trailing_credit(text), "text-pattern")
+    f.offer("author", _last_paragraph_credit(clean_lines, text), "text-pattern")
+    if "author" not in f.values and content_html:
+        f.offer("author", find_name_under_heading(_leading_lines(content_html)), "heuristic")
     # An editor (编辑) did not write the piece: name one only when the page names neither
     # an author nor a source (来源), and never the outlet itself (收集编辑:潍坊市广播电视台).
     editor = byline.editor or rest.editor
+    f.offer("editor", editor, "text-pattern")
     if editor and not f.get("source_name"):
         f.offer("author", editor, "text-pattern")
     description = ld.description or meta.get(*_DESCRIPTION_META)
@@ -381,7 +458,7 @@ def _structured_fields(
     if date_sel is not None:
         f.offer("published", _parse_time(date_sel.first(root), tz, now), "selector")
 
-    f.offer("title", ld.headline, "json-ld")
+    f.offer("title", json_ld_title(root, ld), "json-ld")
     f.offer("published", _parse_time(ld.published, tz, now), "json-ld")
     f.offer("modified", _parse_time(ld.modified, tz, now), "json-ld")
     f.offer("author", _usable_author(ld.author, None), "json-ld")
@@ -429,4 +506,5 @@ def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
         canonical_url=s("canonical_url"),
         language=meta.lang,
         provenance=provenance,
+        editor=s("editor"),
     )

@@ -20,6 +20,7 @@ __all__ = [
     "find_breadcrumb_category",
     "find_byline",
     "find_lead_reporter",
+    "find_name_under_heading",
     "find_trailing_credit",
 ]
 
@@ -154,13 +155,31 @@ class Byline:
 
 # Labels that end the value of the previous field on the same line.
 _ANY_LABEL = re.compile(
-    r"(?:收集编辑|责任编辑|责编|编辑|审核|审校|校对|终审|来源|稿源|出处|作者|撰文|撰稿|记者|通讯员|摄影"
+    r"(?:收集编辑|责任编辑|责编|编辑|审核|审校|校对|终审|来源|稿源|出处|发文机关|作者|执笔人|执笔|撰文|撰稿"
+    r"|记者|通讯员|摄影"
     r"|日期|发布时间|发布日期|发表时间|时间|更新时间|点击|点击数|点击量|浏览|浏览量|阅读|阅读量|字号|字体"
     r"|打印|分享|关闭|评论|【|\[)\s*[:：]?"
 )
-_SOURCE = re.compile(r"(?:信息来源|文章来源|新闻来源|稿件来源|来源|稿源|出处)\s*[:：]\s*(?P<v>.+)")
+# 发文机关: the issuing body of a government document, its source in feed terms.
+_SOURCE = re.compile(
+    r"(?:信息来源|文章来源|新闻来源|稿件来源|来源|稿源|出处|发文机关)\s*[:：]\s*(?P<v>.+)"
+)
 _AUTHOR = re.compile(
-    r"(?:(?:作者|撰文|撰稿)\s*[:：]|(?<![\u4e00-\u9fff])文\s*[/／|丨])\s*(?P<v>.+)"
+    r"(?:(?:作者|执笔人|执笔|撰文|撰稿)\s*[:：]|(?<![\u4e00-\u9fff])文\s*[/／|丨])\s*(?P<v>.+)"
+)
+# A label alone on its line, its value on the next: table cells such as "发文机关：|吉林省…".
+_LONE_LABEL = re.compile(r"^\s*(?:[\u4e00-\u9fff]\s*){2,4}[:：]\s*$")
+# "[ 黄宇 ] 来源：[ 国际金融报 ]": a bracketed name just before the source label.
+_NAME_BEFORE_SOURCE = re.compile(
+    r"[\[【]\s*(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,3})\s*[\]】]"
+    r"\W{0,3}(?:信息来源|文章来源|来源|稿源)\s*[:：]"
+)
+_ROLE_THEN_NAME = re.compile(
+    r"^[^\s:：]{0,12}?(?:作者|记者|评论员|撰稿人|研究员)\s*(?P<n>[\u4e00-\u9fff·]{2,4})(?![\u4e00-\u9fff])"
+)
+# Forum and blog posts: "ggjjzhzz 发表于 2005-9-15 11:46:00".
+_POSTED_BY = re.compile(
+    r"^(?P<v>[\w\u4e00-\u9fff·.-]{2,20})\s*(?:发表于|发布于|发表在)\s*[:：]?\s*\d"
 )
 # "记者" must be followed by a separator: "记者注意到…" is prose, "记者 张三" a byline.
 _REPORTER = re.compile(r"记者(?:[\s:：]+(?P<v>.+)|(?P<short>[\u4e00-\u9fff]{2,3})$)")
@@ -220,7 +239,7 @@ def find_lead_reporter(lines: Sequence[str]) -> str | None:
 # Chinese news often signs off at the end of the body: "…的决心。（常书香 马丹阳）",
 # "…利益再分配的过程吗？”（姚峰 上海报道）".
 _TRAILING_CREDIT = re.compile(
-    r"[。！？”\"」][\s]*[（(]\s*(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,4})"
+    r"[。！？”\"」][\s]*[（(]\s*(?:记者\s*)?(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,4})"
     r"(?:\s*[\u4e00-\u9fff]{2,3}报道)?\s*[)）]\s*$"
 )
 # Outlets and roles, not people: "（新华社）", "（本报记者）", "（完）".
@@ -240,6 +259,39 @@ def find_trailing_credit(text: str) -> str | None:
     return " ".join(names)
 
 
+# Words that stand alone under a heading but are not names.
+_NOT_A_NAME_WORDS = (
+    "导读 导语 摘要 提要 前言 引言 正文 简介 概述 视频 图片 图集 组图 专题",
+    "资料 附件 附录 目录 上篇 下篇 全文 原文 译文 背景 链接 点评 评论 声明",
+    "公告 通知 说明 分享 打印 关闭 收藏 返回 首页 更多 登录 注册 点赞 举报",
+    "推荐 相关 热门 最新 回复 留言 订阅 关注 下载 播放",
+    # A dateline city alone on its line.
+    "北京 上海 天津 重庆 香港 澳门 台北 广州 深圳 南京 武汉 成都 杭州 西安",
+    "沈阳 长春 哈尔滨 济南 青岛 郑州 长沙 福州 厦门 南昌 合肥 昆明 贵阳 南宁",
+    "海口 兰州 西宁 银川 拉萨 乌鲁木齐 呼和浩特 太原 石家庄",
+    "华盛顿 纽约 伦敦 巴黎 东京 莫斯科 柏林",
+)
+_NOT_A_NAME = frozenset(word for line in _NOT_A_NAME_WORDS for word in line.split())
+_HEADING_PUNCT = re.compile(r"[，。！？；,.!?;]")
+
+
+def find_name_under_heading(lines: Sequence[str]) -> str | None:
+    """Essays and reprints put the writer's name alone on the line under the headline
+    ("犬儒病(上)" / "胡平" / text…). Only at the very start of the content, only a
+    2–3 character Han name under a short heading line without sentence punctuation."""
+    for i in (1, 2):
+        if i + 1 >= len(lines):
+            break
+        name, heading = lines[i].strip(), lines[i - 1].strip()
+        if not re.fullmatch(r"[\u4e00-\u9fff·]{2,3}", name) or name in _NOT_A_NAME:
+            continue
+        if _NOT_A_PERSON.search(name) or not 2 <= len(heading) <= 40:
+            continue
+        if not _HEADING_PUNCT.search(heading):
+            return name
+    return None
+
+
 def find_byline(lines: Sequence[str]) -> Byline:
     """Author and source (来源) from byline-like lines, nearest the top first.
 
@@ -249,8 +301,12 @@ def find_byline(lines: Sequence[str]) -> Byline:
     author: str | None = None
     source: str | None = None
     editor: str | None = None
-    for line in lines:
-        if len(line) > 200:
+    previous = ""
+    for raw in lines:
+        # A lone label's value is the next line: read the pair as one line.
+        line = previous + raw if previous else raw
+        previous = raw if _LONE_LABEL.match(raw) else ""
+        if len(line) > 200 or previous:
             continue
         if editor is None:
             m = _EDITOR.search(line)
@@ -260,7 +316,7 @@ def find_byline(lines: Sequence[str]) -> Byline:
         if source is None:
             m = _SOURCE.search(line)
             if m:
-                value = _cut(m["v"])
+                value = _cut(m["v"].lstrip(" [【"))  # "来源：[ 国际金融报 ]"
                 if _plausible(value):
                     source = value
         if author is None:
@@ -271,8 +327,16 @@ def find_byline(lines: Sequence[str]) -> Byline:
 
 
 def _author_in(line: str) -> str | None:
+    for pattern in (_NAME_BEFORE_SOURCE, _POSTED_BY):
+        m = pattern.search(line)
+        if m:
+            return " ".join(m["v"].split())
     m = _AUTHOR.search(line)
     if m:
+        # "文/观察者网专栏作者 王文": the outlet and role come first, the person last.
+        role = _ROLE_THEN_NAME.match(m["v"])
+        if role:
+            return role["n"]
         value = " ".join(p for p in re.split(r"[\s、，,]+", _cut(m["v"])) if p)
         if _plausible(value):
             return value

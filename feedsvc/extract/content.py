@@ -34,7 +34,8 @@ __all__ = [
 RELATED_HEADINGS = re.compile(
     r"^(?:相关阅读|相关新闻|相关文章|相关推荐|相关报道|相关链接|延伸阅读|推荐阅读|热门文章|热门推荐|热门新闻"
     r"|热点推荐|热点新闻|最新文章|最新新闻|最新资讯|猜你喜欢|精彩推荐|排行榜?|热门排行|点击排行|阅读排行"
-    r"|新闻排行|友情链接|图片新闻|推荐|更多|"
+    r"|新闻排行|友情链接|图片新闻|推荐|更多|大家都在看|为你推荐|为您推荐|热门阅读|看了又看|图片推荐|精彩图片"
+    r"|"
     r"related(?: posts| articles| stories| content| news)?|popular(?: posts| articles| stories)?"
     r"|recent posts|recent articles|most read|most popular|you may also like|read more|read next"
     r"|more stories|more from .{1,30}|trending|further reading|see also)\s*[:：>»]*"
@@ -186,6 +187,40 @@ def _related_blocks(root: lxml.html.HtmlElement) -> Iterable[lxml.html.HtmlEleme
     return out
 
 
+_STAMP = re.compile(
+    r"(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}|\b\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}"
+)
+_MIN_TEASERS = 4
+
+
+def _teaser_lists(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Lists of other articles: at least four items, nearly all with a link and a date
+    stamp of their own ("山东日照：… 【详细】 强图打榜 2024-05-23 09:41"). An article's own
+    paragraphs do not each carry a date, so a short article never loses to such a list."""
+    found: list[lxml.html.HtmlElement] = []
+    for el in root.iter("ul", "ol", "div", "dl", "tbody"):
+        if len(el) < _MIN_TEASERS:
+            continue
+        items = teasers = 0
+        for item in el:
+            if not isinstance(item.tag, str):
+                continue
+            # lxml's C text_content: this runs on every list-like element of the page.
+            text = " ".join(item.text_content().split())
+            if not text:
+                continue
+            items += 1
+            if (
+                len(text) <= 200
+                and _STAMP.search(text)
+                and (item.tag == "a" or item.find(".//a") is not None)
+            ):
+                teasers += 1
+        if teasers >= _MIN_TEASERS and teasers * 4 >= items * 3:
+            found.append(el)
+    return found
+
+
 def strip_chrome(root: lxml.html.HtmlElement) -> None:
     """Remove script/style, nav/aside/footer, related blocks and chrome-classed elements."""
     page_marks = _prose_marks(root)
@@ -198,6 +233,11 @@ def strip_chrome(root: lxml.html.HtmlElement) -> None:
                 _drop(el)
     for el in list(_related_blocks(root)):
         _drop(el)
+    for el in _teaser_lists(root):
+        # Teaser summaries may out-punctuate a short article (and come in <p>s): only the
+        # page's headline inside protects the list.
+        if el.find(".//h1") is None:
+            _drop(el)
     for el in list(iter_elements(root)):
         if el.tag in ("html", "body") or el.getparent() is None:
             continue

@@ -17,7 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-__all__ = ["ParsedTime", "date_from_url", "find_datetime_in_text", "parse_datetime"]
+__all__ = [
+    "ParsedTime",
+    "date_from_url",
+    "find_datetime_in_text",
+    "month_at_line_end",
+    "parse_datetime",
+]
 
 
 @dataclass(frozen=True)
@@ -360,6 +366,22 @@ def find_datetime_in_text(text: str, *, tz: tzinfo, now: datetime) -> ParsedTime
 def has_date_label(text: str) -> bool:
     """True when the line carries a date label such as 日期: or Published."""
     return _LABEL.search(_normalize(text)) is not None
+
+
+# A monthly issue credit closing a line: "——《北京之春》1998年3月号", "（2003年5月）".
+_MONTH_AT_END = re.compile(
+    r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?:号|刊|期)?\s*[)）】\]]?\s*$"
+)
+
+
+def month_at_line_end(text: str, *, tz: tzinfo, now: datetime) -> ParsedTime | None:
+    """The first day of a year-and-month that ends a line (an issue or writing credit).
+    Only a last resort: it stands for the month, never for a day."""
+    m = _MONTH_AT_END.search(_normalize(text))
+    if m is None:
+        return None
+    parsed = _make(int(m["y"]), int(m["m"]), 1, None, tz, now)
+    return parsed if parsed is not None and parsed.value <= now else None
 
 
 def date_from_url(url: str, *, tz: tzinfo, now: datetime) -> ParsedTime | None:

@@ -38,6 +38,7 @@ class JsonLd:
     """The fields feedsvc uses from the page's first article-typed JSON-LD object."""
 
     headline: str | None = None
+    name: str | None = None  # some pages put the title here and a description in headline
     published: str | None = None
     modified: str | None = None
     author: str | None = None
@@ -105,6 +106,8 @@ def _loads(raw: str) -> Any:
     # Pages embed raw newlines/tabs inside strings and trailing semicolons; be lenient.
     text = raw.strip().rstrip(";")
     text = re.sub(r"^\s*<!--|-->\s*$", "", text)
+    # XHTML-minded templates wrap the object in CDATA ("<![CDATA[ {...} ]]>", or with //).
+    text = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", text).strip().rstrip(";")
     try:
         return json.loads(text, strict=False)
     except ValueError:
@@ -138,6 +141,7 @@ def read_json_ld(root: lxml.html.HtmlElement) -> JsonLd:
         return JsonLd(breadcrumbs=crumbs)
     return JsonLd(
         headline=_text(article.get("headline")) or _text(article.get("name")),
+        name=_text(article.get("name")),
         published=_text(article.get("datePublished")) or _text(article.get("dateCreated")),
         modified=_text(article.get("dateModified")),
         author=_name(article.get("author")),
@@ -171,7 +175,9 @@ def read_meta(root: lxml.html.HtmlElement) -> PageMeta:
         key = meta.get("property") or meta.get("name") or meta.get("itemprop")
         content = meta.get("content")
         if key and content and content.strip():
-            values.setdefault(key.strip().lower(), clean_text(content))
+            # RDFa allows several properties in one attribute: "og:title twitter:title".
+            for one in key.lower().split():
+                values.setdefault(one, clean_text(content))
         equiv = meta.get("http-equiv")
         if equiv and content and equiv.strip().lower() == "content-language":
             values.setdefault("content-language", content.strip())

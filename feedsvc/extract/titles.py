@@ -10,13 +10,22 @@ import lxml.html
 from feedsvc.extract.dom import clean_text, iter_elements, text_of
 from feedsvc.extract.metadata import JsonLd, PageMeta
 
-__all__ = ["choose_title", "split_title"]
+__all__ = ["choose_title", "json_ld_title", "split_title"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Site-name separators. A bare hyphen only separates in Chinese titles, where it never
 # appears inside words ("COVID-19" must survive).
 _SEP_ANY = re.compile(r"\s+[-–—|·:»/]\s+|\s*(?:[_|｜]|——|--|—|::)\s*")
 _SEP_CJK = re.compile(r"\s*(?:[-－–]|——|—)\s*")
+_META_TITLES = (
+    "dc:title",
+    "dc.title",
+    "dcterms.title",
+    "dcterm:title",
+    "og:title",
+    "twitter:title",
+    "parsely-title",
+)
 _MIN_TITLE = 4
 _MAX_TITLE = 300
 
@@ -62,6 +71,15 @@ def _headings(root: lxml.html.HtmlElement) -> list[str]:
     return [h for h in found if _MIN_TITLE <= len(h) <= _MAX_TITLE]
 
 
+def _confirms(heading: str, reference: str) -> bool:
+    """The heading is the reference's headline: one of its parts, or most of it (a
+    heading "Videos" inside "Embedded videos test" is a section, not the title)."""
+    key, ref = _key(heading), _key(reference)
+    if key not in ref:
+        return False
+    return len(key) * 5 >= len(ref) * 3 or any(_key(p) == key for p in split_title(reference))
+
+
 def _best_part(parts: list[str], references: list[str]) -> str:
     if len(parts) == 1:
         return parts[0]
@@ -74,13 +92,29 @@ def _best_part(parts: list[str], references: list[str]) -> str:
     return parts[0] if len(parts[0]) >= 0.6 * len(longest) else longest
 
 
+def json_ld_title(root: lxml.html.HtmlElement, json_ld: JsonLd) -> str | None:
+    """JSON-LD's headline, or its name when that is the one ``<title>`` agrees with:
+    encyclopedias put a one-line description in headline and the title in name."""
+    headline, name = json_ld.headline, json_ld.name
+    if not headline or not name or _key(headline) == _key(name):
+        return headline
+    title_el = root.find(".//title")
+    title_tag = clean_text(title_el.text_content()) if title_el is not None else ""
+    # The name must be the headline part of <title> (its first part), not the site-name tail.
+    parts = split_title(title_tag) if title_tag else []
+    if parts and _key(parts[0]) == _key(name) and _key(headline) not in _key(title_tag):
+        return name
+    return headline
+
+
 def choose_title(
     root: lxml.html.HtmlElement, *, meta: PageMeta, json_ld: JsonLd
 ) -> tuple[str, str] | None:
     """(title, provenance) or None. Provenance is "heuristic" or "meta"."""
     title_el = root.find(".//title")
     title_tag = clean_text(title_el.text_content()) if title_el is not None else ""
-    og = meta.get("og:title", "twitter:title")
+    # Declared titles, most deliberate first: Dublin Core is set by hand where present.
+    og = meta.get(*_META_TITLES)
     site = meta.get("og:site_name", "application-name")
     site_key = _key(site) if site else None
     headings = [h for h in _headings(root) if _key(h) != site_key]
@@ -88,7 +122,7 @@ def choose_title(
     confirmed = [
         h
         for h in headings
-        if any(_key(h) in _key(r) for r in refs)
+        if any(_confirms(h, r) for r in refs)
         and not (
             title_tag
             and len(split_title(title_tag)) > 1

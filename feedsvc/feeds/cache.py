@@ -104,6 +104,14 @@ class FeedCache:
             self._items.move_to_end(key)
         return found
 
+    def lookup(self, key: CacheKey) -> RenderedFeed | None:
+        """:meth:`get`, counted in the statistics (a hit, or nothing: the caller renders
+        through :meth:`get_or_render`, which counts the miss)."""
+        found = self.get(key)
+        if found is not None:
+            self.stats.hits += 1
+        return found
+
     async def get_or_render(
         self, key: CacheKey, render: Callable[[], Awaitable[RenderedFeed]]
     ) -> RenderedFeed:

@@ -27,6 +27,13 @@ def entry_author(article: StoredArticle) -> str | None:
     )
 
 
+def entry_contributor(article: StoredArticle) -> str | None:
+    """The editor (责任编辑) credited beside the byline; None when it is the name the
+    entry already gives as its author."""
+    editor = xml_safe_or_none(article.editor)
+    return editor if editor and editor != entry_author(article) else None
+
+
 def feed_language(declared: str | None, entries: Sequence[StoredArticle]) -> str | None:
     """The feed's language: the declared one (the sources'), else the one language every
     entry carries."""

@@ -23,7 +23,8 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from feedsvc.errors import FeedRenderError
-from feedsvc.feeds.entries import entry_author, newest_first, utc
+from feedsvc.feeds import fragments
+from feedsvc.feeds.entries import entry_author, entry_contributor, newest_first, utc
 from feedsvc.feeds.entries import feed_language as feed_language_of
 from feedsvc.feeds.language import language_tag
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
@@ -93,7 +94,7 @@ def render_atom(doc: FeedDocument, entries: Sequence[StoredArticle]) -> bytes:
     rendered = 0
     for article in ordered:
         try:
-            element = _entry_element(article, feed_language)
+            element = fragments.entry_element(article, feed_language, _entry_element)
         except Exception as exc:  # one bad article must never take the feed down
             log.warning(
                 "feed %s: skipping entry %r (%s): %s",
@@ -177,6 +178,9 @@ def _entry_element(article: StoredArticle, feed_language: str | None) -> etree._
     author = entry_author(article)
     if author:
         fe.author(name=author)
+    contributor = entry_contributor(article)
+    if contributor:
+        fe.contributor(name=contributor)
     category = xml_safe_or_none(article.category)
     if category:
         fe.category(term=category, label=category)

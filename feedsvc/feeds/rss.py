@@ -17,7 +17,13 @@ from typing import Final
 from lxml import etree
 
 from feedsvc.errors import FeedRenderError
-from feedsvc.feeds.entries import entry_author, feed_language, newest_first, utc
+from feedsvc.feeds.entries import (
+    entry_author,
+    entry_contributor,
+    feed_language,
+    newest_first,
+    utc,
+)
 from feedsvc.feeds.render import FeedDocument, enclosure_type
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
 from feedsvc.models import StoredArticle
@@ -110,6 +116,9 @@ def _item(article: StoredArticle) -> etree._Element:
     author = entry_author(article)
     if author:
         _text(item, f"{{{_DC}}}creator", author)
+    contributor = entry_contributor(article)
+    if contributor:
+        _text(item, f"{{{_DC}}}contributor", contributor)
     category = xml_safe_or_none(article.category)
     if category:
         _text(item, "category", category)

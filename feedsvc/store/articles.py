@@ -193,6 +193,7 @@ async def _insert(
             first_seen=at,
             last_checked_at=at,
             author=article.author,
+            editor=article.editor,
             category=article.category,
             content_html=article.content_html,
             summary=article.summary,
@@ -272,6 +273,7 @@ async def _merge(
         values.update(
             title=article.title,
             author=article.author,
+            editor=article.editor,
             category=article.category,
             content_html=article.content_html,
             summary=article.summary,

@@ -101,6 +101,7 @@ articles = Table(
     Column("language", Text),
     Column("etag", Text),
     Column("last_modified", Text),
+    Column("editor", Text),  # migration 0002
 )
 # B-tree indexes scan backwards, so (published, id) serves ORDER BY published DESC, id DESC.
 Index(None, articles.c.published, articles.c.id)

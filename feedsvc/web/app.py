@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
@@ -15,11 +16,14 @@ from feedsvc.web.keys import (
     CACHE_KEY,
     HEALTH_KEY,
     INFO_KEY,
+    PREPARED_KEY,
     READER_KEY,
+    RENDER_KEY,
     SETTINGS_KEY,
     VERSIONS_KEY,
     HealthCheck,
 )
+from feedsvc.web.prepared import PreparedMemo
 from feedsvc.web.reader import FeedReader
 from feedsvc.web.versions import VersionMemo
 
@@ -36,6 +40,7 @@ def create_app(
     contexts: Sequence[CleanupContext] = (),
     cache: FeedCache | None = None,
     versions: VersionMemo | None = None,
+    infos: FeedInfoMemo | None = None,
 ) -> web.Application:
     """The feed server.
 
@@ -48,7 +53,11 @@ def create_app(
     app = web.Application()
     app[SETTINGS_KEY] = settings
     app[CACHE_KEY] = cache if cache is not None else FeedCache()
-    app[INFO_KEY] = FeedInfoMemo()
+    app[INFO_KEY] = infos if infos is not None else FeedInfoMemo()
+    app[PREPARED_KEY] = PreparedMemo()
+    # One thread: renders hold the GIL anyway, and its memo of built entries is reused.
+    app[RENDER_KEY] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedsvc-render")
+    app.on_cleanup.append(_stop_render_thread)
     # Without a change probe it asks the reader every time (see web/versions.py).
     app[VERSIONS_KEY] = versions if versions is not None else VersionMemo()
     if health is not None:
@@ -74,6 +83,10 @@ def _add_routes(router: web.UrlDispatcher) -> None:
         f"/feeds/categories/{{category}}.{fmt}", feeds.category_feed, name="category_feed"
     )
     router.add_get(f"/feeds/sources/{{source_id}}.{fmt}", feeds.source_feed, name="source_feed")
+
+
+async def _stop_render_thread(app: web.Application) -> None:
+    app[RENDER_KEY].shutdown(wait=False, cancel_futures=True)
 
 
 def _reader_context(factory: ReaderFactory) -> CleanupContext:

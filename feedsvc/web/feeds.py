@@ -1,5 +1,8 @@
 """Feed handlers: resolve the feed, check validators, then (only then) render via the cache.
 
+A request for a URL whose answer was prepared since the last commit (web/prepared.py) is
+answered without resolving anything: no query parsing, no version lookup, no ETag hash.
+
 The version is read first and the ETag computed from it, so a conditional request that
 matches is answered with 304 without reading entries or rendering anything. Every feed is
 served as Atom, RSS 2.0 and JSON Feed 1.1 (the URL's extension), with the same entries.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import replace
 
 from aiohttp import web
@@ -26,7 +30,16 @@ from feedsvc.models import (
     FeedVersion,
     StoredArticle,
 )
-from feedsvc.web.keys import CACHE_KEY, INFO_KEY, READER_KEY, SETTINGS_KEY, VERSIONS_KEY
+from feedsvc.web.keys import (
+    CACHE_KEY,
+    INFO_KEY,
+    PREPARED_KEY,
+    READER_KEY,
+    RENDER_KEY,
+    SETTINGS_KEY,
+    VERSIONS_KEY,
+)
+from feedsvc.web.prepared import PreparedFeed
 from feedsvc.web.query import (
     ParsedQuery,
     QueryError,
@@ -35,14 +48,7 @@ from feedsvc.web.query import (
     parse_limit,
 )
 from feedsvc.web.reader import FeedReader
-from feedsvc.web.responses import (
-    Validators,
-    feed_not_modified,
-    feed_response,
-    is_not_modified,
-    link_header,
-    text_response,
-)
+from feedsvc.web.responses import Validators, link_header, text_response
 from feedsvc.web.urls import absolute_url, feed_path
 
 __all__ = ["parse_limit", "serve_feed"]
@@ -55,20 +61,39 @@ FORMAT_PATTERN = "{fmt:atom|rss|json}"
 
 
 async def latest_feed(request: web.Request) -> web.StreamResponse:
-    return await serve_feed(request, FeedKey(FeedKind.LATEST))
+    token = request.app[VERSIONS_KEY].token()
+    answer = prepared_answer(request, token)
+    return answer or await serve_feed(request, FeedKey(FeedKind.LATEST), token)
 
 
 async def category_feed(request: web.Request) -> web.StreamResponse:
+    token = request.app[VERSIONS_KEY].token()
+    answer = prepared_answer(request, token)
+    if answer is not None:
+        return answer
     # aiohttp has already percent-decoded match_info, so this is the name or the slug.
     requested = request.match_info["category"]
     name = await request.app[VERSIONS_KEY].resolve_category(request.app[READER_KEY], requested)
     if name is None:
         return text_response(404, f"no such feed: category {requested!r}")
-    return await serve_feed(request, FeedKey(FeedKind.CATEGORY, name))
+    return await serve_feed(request, FeedKey(FeedKind.CATEGORY, name), token)
 
 
 async def source_feed(request: web.Request) -> web.StreamResponse:
-    return await serve_feed(request, FeedKey(FeedKind.SOURCE, request.match_info["source_id"]))
+    token = request.app[VERSIONS_KEY].token()
+    answer = prepared_answer(request, token)
+    key = FeedKey(FeedKind.SOURCE, request.match_info["source_id"])
+    return answer or await serve_feed(request, key, token)
+
+
+def prepared_answer(request: web.Request, token: object) -> web.Response | None:
+    """The answer prepared by an earlier request for this very URL, if nothing was
+    committed since (``token``) and its rendering is still cached; else None."""
+    app = request.app
+    prepared = app[PREPARED_KEY].get(request.raw_path, token, app[INFO_KEY].clock())
+    if prepared is None:
+        return None
+    return prepared.answer_from_cache(request, app[CACHE_KEY])
 
 
 def max_age_for(settings: Settings, interval_seconds: int | None) -> int:
@@ -80,18 +105,22 @@ def max_age_for(settings: Settings, interval_seconds: int | None) -> int:
     return max(settings.feed_max_age, min(interval_seconds // 2, MAX_AGE_CAP))
 
 
-async def serve_feed(request: web.Request, key: FeedKey) -> web.StreamResponse:
-    settings = request.app[SETTINGS_KEY]
-    reader = request.app[READER_KEY]
+async def serve_feed(
+    request: web.Request, key: FeedKey, token: object = None
+) -> web.StreamResponse:
+    """The full path: resolve the version, prepare the answer (remembered for the next
+    request to this URL while the probe says ``token``), then render if needed."""
+    app = request.app
+    settings, reader, infos = app[SETTINGS_KEY], app[READER_KEY], app[INFO_KEY]
     fmt = FeedFormat(request.match_info.get("fmt", FeedFormat.ATOM.value))
     try:
         parsed = parse_feed_query(request.query, settings)
     except QueryError as exc:
         return text_response(400, str(exc))
-    version = await request.app[VERSIONS_KEY].feed_version(reader, key)
+    version = await app[VERSIONS_KEY].feed_version(reader, key)
     if version is None:
         return text_response(404, f"no such feed: {key}")
-    info = await request.app[INFO_KEY].get(reader, version)
+    info = await infos.get(reader, version)
     hub = settings.websub_hub if parsed.is_plain else ""
     # Everything besides the data that shapes the bytes: format, query, advertised hub.
     variant = f"{fmt}?{parsed.canonical}#{hub}"
@@ -99,21 +128,31 @@ async def serve_feed(request: web.Request, key: FeedKey) -> web.StreamResponse:
         etag=feed_etag(key, version.version, variant, base_url=settings.effective_public_url),
         last_modified=version.updated_at,
     )
-    max_age = max_age_for(settings, info.interval_seconds if info else None)
     link = None
     if hub:
         self_url = absolute_url(settings, feed_path(key, info.slug if info else None, fmt))
         link = link_header({"hub": hub, "self": self_url})
-    if is_not_modified(request, validators):
-        return feed_not_modified(request, validators, max_age=max_age, link=link)
+    cache_key = (str(key), version.version, variant)
+    prepared = PreparedFeed.build(
+        cache_key,
+        validators,
+        content_type=fmt.media_type,
+        max_age=max_age_for(settings, info.interval_seconds if info else None),
+        link=link,
+        token=token,
+        expires=infos.expires(key),
+    )
+    app[PREPARED_KEY].put(request.raw_path, prepared)
+    if prepared.is_not_modified(request):
+        return prepared.not_modified_response(request)
 
     async def render() -> RenderedFeed:
-        return await render_feed(reader, settings, version, info, fmt, parsed, validators.etag)
+        return await render_feed(
+            reader, settings, version, info, fmt, parsed, validators.etag, app[RENDER_KEY]
+        )
 
-    rendered = await request.app[CACHE_KEY].get_or_render(
-        (str(key), version.version, variant), render
-    )
-    return feed_response(request, rendered, max_age=max_age, link=link)
+    rendered = await app[CACHE_KEY].get_or_render(cache_key, render)
+    return prepared.response(request, rendered)
 
 
 async def render_feed(
@@ -124,6 +163,7 @@ async def render_feed(
     fmt: FeedFormat,
     parsed: ParsedQuery,
     etag: str,
+    executor: Executor | None = None,
 ) -> RenderedFeed:
     query = parsed.query
     # One entry more than shown says whether an older page exists.
@@ -134,8 +174,12 @@ async def render_feed(
     doc = feed_document(settings, version, info, fmt, parsed, entries[: query.limit])
     if len(entries) <= query.limit:
         doc = _without_next(doc)
-    # Rendering and compressing hundreds of entries is CPU work: keep it off the loop.
-    return await asyncio.to_thread(_render_and_pack, fmt, doc, entries[: query.limit], etag)
+    # Rendering and compressing hundreds of entries is CPU work: keep it off the loop, on
+    # the app's render thread, whose memo of built entries (feeds/fragments.py) then
+    # serves every render.
+    page = entries[: query.limit]
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(executor, _render_and_pack, fmt, doc, page, etag)
 
 
 def feed_document(

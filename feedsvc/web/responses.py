@@ -16,11 +16,9 @@ from typing import Final
 
 from aiohttp import hdrs, web
 
-from feedsvc.feeds.cache import RenderedFeed
-
 ATOM_CONTENT_TYPE: Final = "application/atom+xml"
 _GZIP_SUFFIX: Final = "-gzip"
-_COMMON_HEADERS: Final = {"X-Content-Type-Options": "nosniff"}
+COMMON_HEADERS: Final = {"X-Content-Type-Options": "nosniff"}
 
 
 @dataclass(frozen=True)
@@ -65,55 +63,12 @@ def is_not_modified(request: web.BaseRequest, validators: Validators) -> bool:
     since = request.if_modified_since
     if since is None or since > datetime.now(UTC):
         return False  # absent, unparseable or in the future: §13.1.3 says ignore it
-    return _seconds(validators.last_modified) <= since
-
-
-def feed_headers(max_age: int, link: str | None = None) -> dict[str, str]:
-    headers = {
-        **_COMMON_HEADERS,
-        hdrs.CACHE_CONTROL: f"public, max-age={max_age}",
-        hdrs.VARY: hdrs.ACCEPT_ENCODING,
-        hdrs.ACCESS_CONTROL_ALLOW_ORIGIN: "*",
-        hdrs.ACCESS_CONTROL_EXPOSE_HEADERS: "ETag, Last-Modified, Link",
-    }
-    if link:
-        headers[hdrs.LINK] = link
-    return headers
+    return http_seconds(validators.last_modified) <= since
 
 
 def link_header(links: Mapping[str, str]) -> str:
     """An RFC 8288 ``Link`` value from rel → absolute URL."""
     return ", ".join(f'<{href}>; rel="{rel}"' for rel, href in links.items())
-
-
-def feed_response(
-    request: web.BaseRequest, rendered: RenderedFeed, *, max_age: int, link: str | None = None
-) -> web.Response:
-    """200 with the body in the best coding the client accepts."""
-    headers = feed_headers(max_age, link)
-    if accepts_gzip(request.headers.get(hdrs.ACCEPT_ENCODING)):
-        body, etag = rendered.gzip_body, gzip_etag(rendered.etag)
-        headers[hdrs.CONTENT_ENCODING] = "gzip"
-    else:
-        body, etag = rendered.body, rendered.etag
-    headers[hdrs.ETAG] = etag
-    response = web.Response(
-        body=body, headers=headers, content_type=rendered.content_type, charset="utf-8"
-    )
-    response.last_modified = _seconds(rendered.last_modified)
-    return response
-
-
-def feed_not_modified(
-    request: web.BaseRequest, validators: Validators, *, max_age: int, link: str | None = None
-) -> web.Response:
-    """304 carrying the validators and caching headers a 200 would have (RFC 9110 §15.4.5)."""
-    headers = feed_headers(max_age, link)
-    gzip_selected = accepts_gzip(request.headers.get(hdrs.ACCEPT_ENCODING))
-    headers[hdrs.ETAG] = gzip_etag(validators.etag) if gzip_selected else validators.etag
-    response = web.Response(status=304, headers=headers)
-    response.last_modified = _seconds(validators.last_modified)
-    return response
 
 
 def text_response(
@@ -125,7 +80,7 @@ def text_response(
         text=message if message.endswith("\n") else message + "\n",
         content_type="text/plain",
         charset="utf-8",
-        headers={**_COMMON_HEADERS, hdrs.CACHE_CONTROL: "no-store", **(headers or {})},
+        headers={**COMMON_HEADERS, hdrs.CACHE_CONTROL: "no-store", **(headers or {})},
     )
 
 
@@ -136,13 +91,13 @@ def page_response(body: str, *, content_type: str, max_age: int, status: int = 2
         text=body,
         content_type=content_type,
         charset="utf-8",
-        headers={**_COMMON_HEADERS, hdrs.CACHE_CONTROL: f"public, max-age={max_age}"},
+        headers={**COMMON_HEADERS, hdrs.CACHE_CONTROL: f"public, max-age={max_age}"},
     )
 
 
 def json_response(data: Mapping[str, object], *, status: int) -> web.Response:
     return web.json_response(
-        dict(data), status=status, headers={**_COMMON_HEADERS, hdrs.CACHE_CONTROL: "no-store"}
+        dict(data), status=status, headers={**COMMON_HEADERS, hdrs.CACHE_CONTROL: "no-store"}
     )
 
 
@@ -161,7 +116,8 @@ def _quality(params: str) -> float:
     return 1.0
 
 
-def _seconds(value: datetime) -> datetime:
+def http_seconds(value: datetime) -> datetime:
+    """``value`` in aware UTC, whole seconds."""
     # HTTP dates have whole seconds; comparing sub-second times would never match.
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     return aware.astimezone(UTC).replace(microsecond=0)

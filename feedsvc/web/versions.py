@@ -11,14 +11,22 @@ process is seen by the very next request.
 :class:`SQLiteChangeProbe` reads ``PRAGMA data_version`` on its own read-only connection,
 which changes whenever another connection (in any process) commits: a few microseconds,
 no thread hop. Without a probe (e.g. PostgreSQL) every call goes to the reader.
+
+Concurrent misses for one key share one read: right after a commit every waiting request
+misses at once, and without this each of them (64 under load) would queue its own read
+through the database driver's thread. Sharing is safe because the probe was read before
+the shared read started: a request that sees the same token has seen no later commit.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+from collections.abc import Awaitable, Callable, Hashable
+from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine import make_url
 
@@ -28,6 +36,9 @@ from feedsvc.web.reader import FeedReader
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 4096  # feeds and category spellings remembered between two changes
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 class ChangeProbe(Protocol):
@@ -78,37 +89,57 @@ class VersionMemo:
         self._token: object = None
         self._versions: dict[FeedKey, FeedVersion | None] = {}
         self._categories: dict[str, str | None] = {}
+        self._reading: dict[tuple[str, Hashable], asyncio.Future[Any]] = {}
 
-    def _fresh(self) -> bool:
-        """Whether the memo may answer: there is a probe and nothing changed since."""
+    def token(self) -> object:
+        """The probe's current token (forgetting everything if it moved); None without a
+        probe. Equal tokens mean nothing was committed in between."""
         if self.probe is None:
-            return False
+            return None
         token = self.probe.token()
         if token != self._token or len(self._versions) + len(self._categories) > MAX_ENTRIES:
             self._versions.clear()
             self._categories.clear()
+            self._reading.clear()
             self._token = token
-        return True
+        return token
 
     async def feed_version(self, reader: FeedReader, key: FeedKey) -> FeedVersion | None:
-        if not self._fresh():
-            return await reader.feed_version(key)
-        if key in self._versions:
-            return self._versions[key]
-        token = self._token
-        version = await reader.feed_version(key)
-        # Keep it only if nothing changed while it was read (it may be newer than token).
-        if self._token == token:
-            self._versions[key] = version
-        return version
+        return await self._remembered(
+            "version", self._versions, key, lambda: reader.feed_version(key)
+        )
 
     async def resolve_category(self, reader: FeedReader, name_or_slug: str) -> str | None:
-        if not self._fresh():
-            return await reader.resolve_category(name_or_slug)
-        if name_or_slug in self._categories:
-            return self._categories[name_or_slug]
+        return await self._remembered(
+            "category",
+            self._categories,
+            name_or_slug,
+            lambda: reader.resolve_category(name_or_slug),
+        )
+
+    async def _remembered(
+        self, kind: str, memo: dict[K, V], key: K, read: Callable[[], Awaitable[V]]
+    ) -> V:
+        if self.token() is None:
+            return await read()
+        if key in memo:
+            return memo[key]
         token = self._token
-        name = await reader.resolve_category(name_or_slug)
+        slot = (kind, key)
+        shared: asyncio.Future[V] | None = self._reading.get(slot)
+        if shared is None:
+            shared = asyncio.ensure_future(read())
+            self._reading[slot] = shared
+            shared.add_done_callback(partial(self._forget, slot))
+        # shield: one caller going away must not cancel the read the others wait for.
+        value = await asyncio.shield(shared)
+        # Keep it only if nothing changed while it was read (it may be newer than token).
         if self._token == token:
-            self._categories[name_or_slug] = name
-        return name
+            memo[key] = value
+        return value
+
+    def _forget(self, slot: tuple[str, Hashable], done: asyncio.Future[Any]) -> None:
+        if self._reading.get(slot) is done:
+            del self._reading[slot]
+        if not done.cancelled():
+            done.exception()  # retrieved, even when every waiter went away

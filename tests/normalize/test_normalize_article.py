@@ -232,6 +232,14 @@ def test_author_falls_back_to_source_name() -> None:
     assert none.author is None
 
 
+def test_editor_is_carried_cleaned_and_never_becomes_the_author() -> None:
+    extracted = replace(ARTICLE, author=None, source_name="新京报", editor=" 霍琦\u3000")
+    article = normalize_article(
+        extracted, link_url=URL, list_item=ITEM, fetch=FETCH, source=SOURCE, now=NOW
+    )
+    assert (article.author, article.editor) == ("新京报", "霍琦")
+
+
 def test_configured_category_beats_the_page() -> None:
     source = replace(SOURCE, category="本地财经")
     article = normalize_article(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from feedsvc.models import FeedKey, FeedKind, FeedVersion
+from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedVersion
+from feedsvc.web.feedinfo import FeedInfoMemo
 from feedsvc.web.versions import SQLiteChangeProbe, VersionMemo
 
 LATEST = FeedKey(FeedKind.LATEST)
@@ -111,3 +113,57 @@ def test_sqlite_probe_never_creates_a_missing_database(tmp_path: Path) -> None:
 )
 def test_a_probe_only_for_sqlite_files(url: str, probed: bool) -> None:
     assert (SQLiteChangeProbe.for_url(url) is not None) is probed
+
+
+class SlowReader(CountingReader):
+    """Reads that take a while, so concurrent requests overlap."""
+
+    async def feed_version(self, key: FeedKey) -> FeedVersion | None:
+        await asyncio.sleep(0.01)
+        return await super().feed_version(key)
+
+
+async def test_concurrent_misses_share_one_read() -> None:
+    reader, probe = SlowReader(), StepProbe()
+    memo = VersionMemo(probe)
+    found = await asyncio.gather(*(memo.feed_version(reader, LATEST) for _ in range(30)))  # type: ignore[arg-type]
+    assert {v.version for v in found if v} == {1}
+    assert reader.version_reads == 1
+
+
+async def test_a_commit_during_a_shared_read_starts_a_new_one() -> None:
+    reader, probe = SlowReader(), StepProbe()
+    memo = VersionMemo(probe)
+    first = asyncio.ensure_future(memo.feed_version(reader, LATEST))  # type: ignore[arg-type]
+    await asyncio.sleep(0)
+    reader.version, probe.value = 2, 1  # committed after the first read began
+    second = await memo.feed_version(reader, LATEST)  # type: ignore[arg-type]
+    await first
+    assert second is not None and second.version == 2
+    assert reader.version_reads == 2
+
+
+async def test_without_a_probe_concurrent_reads_are_not_shared() -> None:
+    reader = SlowReader()
+    memo = VersionMemo()
+    await asyncio.gather(*(memo.feed_version(reader, LATEST) for _ in range(5)))  # type: ignore[arg-type]
+    assert reader.version_reads == 5
+
+
+async def test_feed_info_misses_share_one_read() -> None:
+    class InfoReader:
+        reads = 0
+
+        async def feed_info(self, key: FeedKey) -> FeedInfo | None:
+            InfoReader.reads += 1
+            await asyncio.sleep(0.01)
+            return FeedInfo(key, "Latest", None, 3, T0, 600, None)
+
+    memo = FeedInfoMemo()
+    version = FeedVersion(LATEST, 7, T0)
+    infos = await asyncio.gather(*(memo.get(InfoReader(), version) for _ in range(20)))  # type: ignore[arg-type]
+    assert {i.interval_seconds for i in infos if i} == {600}
+    assert InfoReader.reads == 1
+    assert await memo.get(InfoReader(), version) is infos[0]  # type: ignore[arg-type]
+    assert InfoReader.reads == 1
+    assert memo.expires(LATEST) == pytest.approx(memo.clock() + memo.ttl, abs=5)

@@ -1,0 +1,57 @@
+"""Migration 0002 (articles.editor) upgrades a 0001 database that holds data, on both
+engines, and the editor then round-trips through the store."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+from store_factories import T0, article, at, config, outcome
+
+from feedsvc.models import FeedKey, FeedKind
+from feedsvc.store import Store
+from feedsvc.store.migrate import downgrade, head_revision, upgrade
+
+
+def _article_columns(conn: Connection) -> set[str]:
+    return {c["name"] for c in inspect(conn).get_columns("articles")}
+
+
+async def test_upgrade_from_0001_keeps_rows_and_adds_the_editor(store: Store) -> None:
+    await store.sync_sources([config("a")], T0)
+    await store.claim_source("a", "w1", T0, 60)
+    await store.save_refresh(outcome("a", "w1", at(1), article("old")))
+
+    async with store.engine.begin() as conn:
+        await conn.run_sync(downgrade, "0001")
+    async with store.engine.connect() as conn:
+        assert "editor" not in await conn.run_sync(_article_columns)
+    assert await store.schema_revision() == "0001"
+
+    async with store.engine.begin() as conn:
+        await conn.run_sync(upgrade, "head")
+    assert await store.schema_revision() == head_revision() == "0002"
+    async with store.engine.connect() as conn:
+        assert "editor" in await conn.run_sync(_article_columns)
+
+    (old,) = await store.feed_entries(FeedKey(FeedKind.LATEST), 10)
+    assert old.canonical_url == "https://example.cn/news/old.html"
+    assert old.author == "记者 王五" and old.editor is None
+
+    await store.claim_source("a", "w1", at(2), 60)
+    edited = replace(article("new"), editor="张蕊")
+    await store.save_refresh(outcome("a", "w1", at(3), edited))
+    entries = {e.canonical_url: e for e in await store.feed_entries(FeedKey(FeedKind.LATEST), 10)}
+    assert entries["https://example.cn/news/new.html"].editor == "张蕊"
+
+
+async def test_an_edit_updates_the_editor(store: Store) -> None:
+    await store.sync_sources([config("a")], T0)
+    await store.claim_source("a", "w1", T0, 60)
+    await store.save_refresh(outcome("a", "w1", at(1), replace(article("x"), editor="甲")))
+    await store.claim_source("a", "w1", at(2), 60)
+    changed = replace(article("x", content="v2"), editor="乙")
+    await store.save_refresh(outcome("a", "w1", at(3), changed))
+    (entry,) = await store.feed_entries(FeedKey(FeedKind.LATEST), 10)
+    assert entry.editor == "乙"
