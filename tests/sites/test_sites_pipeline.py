@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from atom_validation import assert_valid_atom
+from feed_validation import assert_valid_json_feed, assert_valid_rss
 
 from feedsvc.demo.content import CATEGORIES
 from feedsvc.demo.portal import PortalState
@@ -83,5 +86,37 @@ async def test_demo_portal_without_selectors(tmp_path: Path) -> None:
                 assert published.utcoffset() is not None
                 assert published == article.published, article.title
                 assert [t.term for t in entry.tags] == [category.name]
+    finally:
+        await p.stack.aclose()
+
+
+async def test_every_feed_of_every_fixture_site_is_valid_in_every_format(tmp_path: Path) -> None:
+    """Zero validity errors across the fixture portals: all feeds, all three formats."""
+    sites = [build() for build in BUILDERS.values()]
+    p = await start_site_pipeline(tmp_path, sites)
+    try:
+        for site in sites:
+            assert (await p.refresh(site.name)).status is FetchStatus.OK
+        feeds = await p.store.list_feeds()
+        assert len(feeds) >= 1 + len(sites)  # latest, every source, every category
+        checked = 0
+        for info in feeds:
+            key = info.key
+            if key.kind.value == "latest":
+                stem = "/feeds/latest"
+            elif key.kind.value == "source":
+                stem = f"/feeds/sources/{key.value}"
+            else:
+                stem = f"/feeds/categories/{quote(key.value, safe='')}"
+            for ext, check in (
+                (".atom", assert_valid_atom),
+                (".rss", assert_valid_rss),
+                (".json", assert_valid_json_feed),
+            ):
+                resp = await p.client.get(stem + ext + "?limit=500")
+                assert resp.status == 200, (stem + ext, await resp.text())
+                check(await resp.read())
+                checked += 1
+        assert checked == 3 * len(feeds)
     finally:
         await p.stack.aclose()
