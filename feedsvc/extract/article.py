@@ -18,6 +18,7 @@ import lxml.html
 
 from feedsvc.errors import ExtractError
 from feedsvc.extract.chrome import (
+    Byline,
     crumbs_category,
     find_breadcrumb_category,
     find_byline,
@@ -105,6 +106,7 @@ _IMAGE_META = (
 )
 _SUMMARY_CHARS = 200
 _TITLE_WINDOW = 12  # lines after the title searched for the date/byline line
+_CRUMB_GAP = 40  # lines from a breadcrumb's copy of the title to the heading
 _FOOTER_CHARS = 300  # footer text the content may keep after the body's sign-off
 _LEAD_CHARS = 3000  # enough of the content's HTML for its first lines
 
@@ -140,15 +142,34 @@ def _parse_time(text: str | None, tz: tzinfo, now: datetime) -> ParsedTime | Non
     return parse_datetime(text, tz=tz, now=now) or find_datetime_in_text(text, tz=tz, now=now)
 
 
-def _title_index(lines: list[str], title: str | None) -> int | None:
+def _title_index(lines: list[str], title: str | None, start: int = 0) -> int | None:
     if not title:
         return None
     key = title.replace(" ", "")
-    for i, line in enumerate(lines):
-        compact = line.replace(" ", "")
+    for i in range(start, len(lines)):
+        compact = lines[i].replace(" ", "")
         if compact == key or (len(key) >= 6 and key in compact and len(compact) <= len(key) * 2):
             return i
     return None
+
+
+def _header_byline(lines: list[str], idx: int | None, title: str | None) -> Byline:
+    """The byline under the title. The title's text may come first in a breadcrumb
+    (`Home › News › Headline`); the next occurrence, the heading, then holds the byline."""
+    byline = find_byline(_near_title(lines, idx))
+    if byline.author is None and idx is not None:
+        again = _title_index(lines, title, idx + 1)
+        # Only a copy before the body: one after it is a teaser of another page's sidebar.
+        if (
+            again is not None
+            and again - idx <= _CRUMB_GAP
+            and not any(_is_prose(line) for line in lines[idx + 1 : again])
+        ):
+            later = find_byline(_near_title(lines, again))
+            byline = Byline(
+                later.author, byline.source or later.source, byline.editor or later.editor
+            )
+    return byline
 
 
 def _near_title(lines: list[str], idx: int | None) -> list[str]:
@@ -259,17 +280,59 @@ def _time_element(root: lxml.html.HtmlElement, tz: tzinfo, now: datetime) -> Par
     return None
 
 
+# Class tokens of a byline: "author", "byline", BEM/dashed forms such as "article__author",
+# "post-byline" or "author-name"; commenters ("comment-author") are not the writer.
+_AUTHOR_CLASS = re.compile(r"^(?:[\w-]*?(?:__|-|_))?(?:author|byline)(?:(?:__|-|_)name)?$", re.I)
+# Containers whose bylines belong to other pieces: teaser lists, comment threads; for
+# class-only marks also sidebars and footers (schema.org authors sit in a blog's aside).
+_TEASER_TAGS = frozenset({"li"})
+_SIDE_TAGS = frozenset({"aside", "nav", "footer"})
+_BYLINE_EXTRA = 50  # characters of date and handle a byline item may hold besides names
+_BYLINE_PREFIX = re.compile(r"^(?:by|posted by|written by|par|por|von)\s+", re.I)
+
+
+def _author_classed(el: lxml.html.HtmlElement) -> bool:
+    tokens = (el.get("class") or "").split()
+    return any(_AUTHOR_CLASS.match(t) and "comment" not in t.lower() for t in tokens)
+
+
+def _in_other_piece(el: lxml.html.HtmlElement, marked: bool) -> bool:
+    own = len(text_of(el))
+    for anc in el.iterancestors():
+        if anc.tag == "body":  # body classes describe the page ("comments-open"), not a block
+            break
+        if not marked and anc.tag in _SIDE_TAGS:
+            return True
+        # A list item holding more than the byline (a headline, a summary, a comment) is a
+        # teaser or a comment; one holding only the name is a list of the article's authors.
+        if anc.tag in _TEASER_TAGS and len(text_of(anc)) > 3 * own + _BYLINE_EXTRA:
+            return True
+        marks = f"{anc.get('class') or ''} {anc.get('id') or ''}".lower()
+        if "comment" in marks:
+            return True
+    return False
+
+
 def _dom_author(root: lxml.html.HtmlElement) -> str | None:
+    found: list[tuple[lxml.html.HtmlElement, bool]] = []
     for el in root.xpath(
         "//*[@itemprop='author'] | //*[@rel='author']"
-        " | //*[contains(concat(' ', normalize-space(@class), ' '), ' author ')"
-        " or contains(concat(' ', normalize-space(@class), ' '), ' byline ')]"
+        " | //*[contains(@class, 'author') or contains(@class, 'byline')"
+        " or contains(@class, 'Author') or contains(@class, 'Byline')]"
     ):
         if not isinstance(el, lxml.html.HtmlElement) or el.tag == "meta":
             continue
+        marked = el.get("itemprop") == "author" or "author" in (el.get("rel") or "").split()
+        if marked or _author_classed(el):
+            found.append((el, marked))
+    # A byline box wraps the name and the writer's role: the innermost mark is the name.
+    outer = {anc for el, _ in found for anc in el.iterancestors()}
+    for el, marked in found:
+        if el in outer or _in_other_piece(el, marked):
+            continue
         name_el = el.find(".//*[@itemprop='name']")
         text = text_of(name_el if name_el is not None else el)
-        text = re.sub(r"^(?:by|posted by|written by)\s+", "", text, flags=re.I).strip()
+        text = _BYLINE_PREFIX.sub("", text).strip()
         # A name starts with a capital in Latin script: "on Deadspin" is a venue credit.
         if text[:1].islower():
             continue
@@ -314,6 +377,16 @@ def _usable_author(value: str | None, site_name: str | None) -> str | None:
     if len(re.findall(r"[,，]", value)) >= 2 or value.lower().startswith("www."):
         return None
     return value if len(value) <= 100 else None
+
+
+def _meta_author(meta: PageMeta, site_name: str | None) -> str | None:
+    """The first author meta that names people; co-authors get a tag each and are kept in
+    page order (";" between names written "Last, First")."""
+    for key in _AUTHOR_META:
+        names = [n for n in (_usable_author(v, site_name) for v in meta.get_all(key)) if n]
+        if names:
+            return ("; " if any("," in n for n in names) else ", ").join(names)
+    return None
 
 
 def _summary(text: str, description: str | None) -> str | None:
@@ -380,8 +453,7 @@ def extract_article(
         and _dateline_wins(current, f.provenance["published"], found[0], found[2], tz)
     ):
         f.values["published"], f.provenance["published"] = found[0], found[1]
-    window = _near_title(lines, idx)
-    byline = find_byline(window)
+    byline = _header_byline(lines, idx, title_text)
     # Bylines anywhere on the page, but not in sidebars: teasers of other articles name
     # their own reporters ("潍坊晚报讯（记者 张建国）…").
     fix_lazy_images(root)
@@ -390,12 +462,17 @@ def extract_article(
     body = stripped.find("body")
     clean_lines = block_lines(body if body is not None else stripped)
     rest = find_byline([line for line in clean_lines if len(line) <= 80])
+    dom_author = _dom_author(root)
+    # The marked-up name inside a text byline has the right bounds: "By Jane Doe Harbour
+    # reporter" reads as three capitalised words, the markup says which two are the name.
+    if dom_author and byline.author and dom_author in byline.author:
+        f.offer("author", dom_author, "heuristic")
     f.offer("author", byline.author, "text-pattern")
     f.offer("source_name", byline.source or rest.source, "text-pattern")
-    f.offer("author", _dom_author(root), "heuristic")
+    f.offer("author", dom_author, "heuristic")
     f.offer("author", rest.author, "text-pattern")
     site_name = meta.get("og:site_name")
-    f.offer("author", _usable_author(meta.get(*_AUTHOR_META), site_name), "meta")
+    f.offer("author", _meta_author(meta, site_name), "meta")
     f.offer("source_name", meta.get(*_SOURCE_META), "meta")
 
     if "category" not in f.values:

@@ -184,9 +184,20 @@ _POSTED_BY = re.compile(
 # "记者" must be followed by a separator: "记者注意到…" is prose, "记者 张三" a byline.
 _REPORTER = re.compile(r"记者(?:[\s:：]+(?P<v>.+)|(?P<short>[\u4e00-\u9fff]{2,3})$)")
 _EDITOR = re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]\s*(?P<v>.+)")
+# The label in any case ("BY", "by"), the name words capitalised: "By Jane Doe Harbour
+# reporter" names Jane Doe, the role after her is lower case.
 _BY = re.compile(
-    r"^(?:written\s+)?by\s*[:]?\s+(?P<v>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|der|la|le))*)",
-    re.I,
+    r"^(?i:written\s+)?(?i:by)\s*[:]?\s+(?P<v>[A-Z][\w.'’-]*"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|der|la|le))*)"
+)
+# French/Spanish/Portuguese/German bylines ("Par Jean Dupont", "Por Ana Pérez y Luis Gil",
+# "Von Max Muster"). Case matters here, unlike "By": "Von Berlin aus …" is prose, so every
+# word must be a capitalised name or a particle, up to the line's end or a separator.
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w.'’-]*"
+_FOREIGN_BY = re.compile(
+    rf"^(?:Par|Por|Von)\s+(?P<v>{_NAME_WORD}(?:(?:,\s*|\s+)"
+    rf"(?:{_NAME_WORD}|y|e|et|und|de|da|do|dos|del|van|von|der|la|le))*)"
+    r"\s*(?:$|[|•·–—]|\d)"
 )
 _DATE_START = re.compile(r"\d{4}\s*[-/.年]|\d{1,2}\s*[-/月]\d|\d{1,2}:\d{2}")
 _VALUE_STOP = re.compile(r"[|｜丨【】\[\]()（）<>《》,，。;；!！?？]|\s{2,}")
@@ -350,5 +361,11 @@ def _author_in(line: str) -> str | None:
         if m:
             value = re.sub(r"\s+(?:and|&)$", "", m["v"].strip())
             if _plausible(value) and len(value.split()) <= 6:
+                return value
+        m = _FOREIGN_BY.match(line)
+        if m:
+            value = " ".join(m["v"].split())
+            names = re.split(r",\s*|\s+(?:y|e|et|und)\s+", value)
+            if all(_plausible(n) for n in names) and len(names) <= 4:
                 return value
     return None

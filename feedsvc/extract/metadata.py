@@ -160,6 +160,8 @@ class PageMeta:
     values: dict[str, str] = field(default_factory=dict)
     canonical: str | None = None
     lang: str | None = None
+    # Every distinct value of a repeated name, in page order: one <meta> per co-author.
+    repeated: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, *keys: str) -> str | None:
         for key in keys:
@@ -168,16 +170,26 @@ class PageMeta:
                 return value
         return None
 
+    def get_all(self, key: str) -> tuple[str, ...]:
+        """All values of ``key`` in page order (empty when absent)."""
+        value = self.values.get(key)
+        return self.repeated.get(key, (value,) if value else ())
+
 
 def read_meta(root: lxml.html.HtmlElement) -> PageMeta:
     values: dict[str, str] = {}
+    seen: dict[str, list[str]] = {}
     for meta in iter_elements(root, "meta"):
         key = meta.get("property") or meta.get("name") or meta.get("itemprop")
         content = meta.get("content")
         if key and content and content.strip():
+            text = clean_text(content)
             # RDFa allows several properties in one attribute: "og:title twitter:title".
             for one in key.lower().split():
-                values.setdefault(one, clean_text(content))
+                values.setdefault(one, text)
+                found = seen.setdefault(one, [])
+                if text not in found:
+                    found.append(text)
         equiv = meta.get("http-equiv")
         if equiv and content and equiv.strip().lower() == "content-language":
             values.setdefault("content-language", content.strip())
@@ -188,7 +200,8 @@ def read_meta(root: lxml.html.HtmlElement) -> PageMeta:
             canonical = link.get("href", "").strip() or None
             break
     lang = root.get("lang") or root.get("xml:lang") or values.get("content-language")
-    return PageMeta(values, canonical, language_tag(lang or values.get("og:locale")))
+    repeated = {key: tuple(found) for key, found in seen.items() if len(found) > 1}
+    return PageMeta(values, canonical, language_tag(lang or values.get("og:locale")), repeated)
 
 
 def language_tag(value: str | None) -> str | None:

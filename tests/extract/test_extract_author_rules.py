@@ -1,0 +1,201 @@
+"""Author rules that carry over to unseen sites: bylines marked in the markup (BEM and
+dashed class names, schema.org microdata, rel=author) but not those of teasers, comments or
+sidebars; the innermost mark of a byline box; French/Spanish/Portuguese/German bylines;
+co-authors given one <meta> each."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from feedsvc.extract import extract_article
+from feedsvc.extract.chrome import find_byline
+from feedsvc.extract.dom import parse_html
+from feedsvc.extract.metadata import read_meta
+
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
+URL = "https://news.example.org/2024/05/harbour.html"
+PROSE = (
+    "<p>The harbour authority approved the new breakwater on Tuesday after two years of "
+    "consultation with fishermen, residents and the regional council.</p>"
+    "<p>Work is expected to start in the autumn and to last eighteen months, during which "
+    "the northern quay will stay open to small boats only.</p>"
+    "<p>Critics say the cost has doubled since the first estimate, while supporters point to "
+    "the storms that flooded the old town twice last winter.</p>"
+)
+TEASERS = (
+    "<ul class='related'>"
+    "<li><h3><a href='/a/2'>Ferry timetable changes for the summer season</a></h3>"
+    "<p>Operators add evening crossings from July.</p><span class='byline'>Ann Other</span></li>"
+    "<li><h3><a href='/a/3'>Lighthouse restoration finished ahead of plan</a></h3>"
+    "<p>The keepers' cottage opens as a museum.</p><span class='byline'>Bo Tester</span></li>"
+    "</ul>"
+)
+
+
+def page(header: str = "", head: str = "", before: str = "", after: str = "") -> str:
+    return (
+        "<html><head><title>Harbour breakwater approved | Coast News</title>"
+        f"{head}</head><body>{before}<article><h1>Harbour breakwater approved</h1>{header}"
+        f"<div class='body'>{PROSE}</div></article>{after}</body></html>"
+    )
+
+
+def author_of(html: str) -> str | None:
+    return extract_article(html, URL, selectors=None, tz=UTC, now=NOW).author
+
+
+@pytest.mark.parametrize(
+    ("case", "html", "expected"),
+    [
+        ("bem class", page("<div class='article__author'>Jane Doe</div>"), "Jane Doe"),
+        ("dashed name class", page("<span class='author-name'>Jane Doe</span>"), "Jane Doe"),
+        ("dashed byline class", page("<p class='post-byline'>By Jane Doe</p>"), "Jane Doe"),
+        (
+            "commenter is not the writer",
+            page(after="<div class='comment-author'>Troll King</div>"),
+            None,
+        ),
+        ("teaser bylines in a list are skipped", page(before=TEASERS), None),
+        (
+            "teasers before the article's own byline",
+            page("<div class='author'>Jane Doe</div>", before=TEASERS),
+            "Jane Doe",
+        ),
+        (
+            "a list of the article's authors",
+            page("<ul itemprop='author'><li><a rel='author' href='/p/jd'>Jane Doe</a></li></ul>"),
+            "Jane Doe",
+        ),
+        (
+            "class-only byline in a sidebar",
+            page(after="<aside><span class='byline'>Side Bar</span></aside>"),
+            None,
+        ),
+        (
+            "schema.org author in a blog's aside",
+            page(
+                after="<aside><span itemprop='author' itemscope>"
+                "<span itemprop='name'>Jane Doe</span> —</span></aside>"
+            ),
+            "Jane Doe",
+        ),
+        (
+            "innermost mark of a byline box",
+            page(
+                "<div class='article-byline'>By <a rel='author' href='/p/jd'>Jane Doe</a>"
+                " <span class='role'>Harbour reporter</span></div>"
+            ),
+            "Jane Doe",
+        ),
+        (
+            "French prefix in a byline box",
+            page("<span class='byline'>Par Jean Dupont</span>"),
+            "Jean Dupont",
+        ),
+        (
+            "German prefix in a byline box",
+            page("<div class='author'>Von Max Muster</div>"),
+            "Max Muster",
+        ),
+    ],
+)
+def test_dom_bylines(case: str, html: str, expected: str | None) -> None:
+    assert author_of(html) == expected, case
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Par Sébastien Martin", "Sébastien Martin"),
+        ("Par Jean-Luc de la Tour 12 mai 2015", "Jean-Luc de la Tour"),
+        ("Por Ana Pérez y Luis Gil", "Ana Pérez y Luis Gil"),
+        ("Por Steven Lee, Keith Brown y Tariq Khan", "Steven Lee, Keith Brown y Tariq Khan"),
+        ("Por Ana Pérez e João Silva", "Ana Pérez e João Silva"),
+        ("Von Max Muster | 12.03.2015", "Max Muster"),
+        # Prose that starts with the same words is not a byline.
+        ("Von Berlin aus fährt der Zug", None),
+        ("Por qué Pekín organiza los juegos", None),
+        ("Par ailleurs, le conseil a voté", None),
+        ("Pour Marie Curie", None),
+    ],
+)
+def test_foreign_bylines(line: str, expected: str | None) -> None:
+    assert find_byline([line]).author == expected
+
+
+@pytest.mark.parametrize(
+    ("metas", "expected"),
+    [
+        (['<meta name="author" content="Jane Doe">'], "Jane Doe"),
+        (
+            ['<meta name="author" content="Jane Doe">', '<meta name="author" content="John Roe">'],
+            "Jane Doe, John Roe",
+        ),
+        (
+            [
+                '<meta name="DC.Creator" content="Roe, J.">',
+                '<meta name="DC.Creator" content="Doe, Jane">',
+            ],
+            "Roe, J.; Doe, Jane",
+        ),
+        # The same name twice is one author.
+        (['<meta name="author" content="Jane Doe">'] * 2, "Jane Doe"),
+        # A site-name creator gives way to the next author meta that names a person.
+        (
+            [
+                '<meta property="og:site_name" content="Coast News">',
+                '<meta name="dc.creator" content="Coast News">',
+                '<meta name="author" content="Jane Doe">',
+            ],
+            "Jane Doe",
+        ),
+        (['<meta property="article:author" content="https://example.org/jd">'], None),
+    ],
+)
+def test_meta_authors(metas: list[str], expected: str | None) -> None:
+    assert author_of(page(head="".join(metas))) == expected
+
+
+def test_repeated_meta_values_keep_page_order() -> None:
+    root = parse_html(
+        "<html><head><meta name='author' content='B'><meta name='author' content='A'>"
+        "<meta name='author' content='B'><meta name='keywords' content='k'></head></html>"
+    )
+    meta = read_meta(root)
+    assert meta.get("author") == "B"
+    assert meta.get_all("author") == ("B", "A")
+    assert meta.get_all("keywords") == ("k",)
+    assert meta.get_all("missing") == ()
+
+
+def test_byline_under_the_heading_when_a_breadcrumb_repeats_the_title() -> None:
+    form = "".join(f"<div>Field {n}</div>" for n in range(14))
+    html = (
+        "<html><head><title>Harbour breakwater approved | Coast News</title></head><body>"
+        # A promo box's byline comes first on the page: only the header's byline is ours.
+        "<div class='promo'><p>Tides explained</p><p>By Ann Other</p></div>"
+        "<div><p>Weather</p><p>Sport</p><p>Culture</p></div>"
+        "<div class='crumbs'><a href='/'>Home</a> <a href='/news'>News</a>"
+        "<span>Harbour breakwater approved</span></div>"
+        f"<form>{form}</form><article><h1>Harbour breakwater approved</h1>"
+        f"<p>By Jane Doe</p><div class='body'>{PROSE}</div></article></body></html>"
+    )
+    assert author_of(html) == "Jane Doe"
+
+
+def test_a_copy_of_the_title_after_the_body_lends_no_byline() -> None:
+    long_prose = (
+        "<p>" + "The council met again to discuss the harbour plans in detail. " * 5 + "</p>"
+    )
+    html = (
+        "<html><head><title>Harbour breakwater approved | Coast News</title>"
+        '<meta name="author" content="Jane Doe"></head><body>'
+        f"<article><h1>Harbour breakwater approved</h1>{long_prose * 4}"
+        f"<div class='body'>{PROSE}</div></article>"
+        # A sidebar teaser repeating the headline with another piece's byline.
+        "<div class='related'><p>Harbour breakwater approved</p><p>By Ann Other</p></div>"
+        "</body></html>"
+    )
+    assert author_of(html) == "Jane Doe"
