@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from sites.site_support import ExpectedArticle, FixtureSite, ListTruth, Page
+from sites.site_support import ExpectedArticle, FixtureSite, Page, paged_lists
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PER_PAGE = 10
@@ -244,15 +244,8 @@ def _article_page(a: ExpectedArticle, n: int, articles: tuple[ExpectedArticle, .
 
 def build() -> FixtureSite:
     articles = _articles()
-    pages = (len(articles) + PER_PAGE - 1) // PER_PAGE
-    lists = tuple(
-        ListTruth(
-            _list_path(p),
-            tuple(a.path for a in articles[p * PER_PAGE : (p + 1) * PER_PAGE]),
-            _list_path(p + 1) if p + 1 < pages else None,
-        )
-        for p in range(pages)
-    )
+    lists = paged_lists([a.path for a in articles], PER_PAGE, _list_path)
+    pages = len(lists)
     by_path = {a.path: n for n, a in enumerate(articles)}
 
     def render(path: str) -> Page | None:

@@ -40,6 +40,21 @@ class ListTruth:
     next_path: str | None  # the next list page, None on the last
 
 
+def paged_lists(
+    paths: list[str], per_page: int, list_path: Callable[[int], str]
+) -> tuple[ListTruth, ...]:
+    """The list pages of a site that shows ``per_page`` articles a page, newest first."""
+    pages = (len(paths) + per_page - 1) // per_page
+    return tuple(
+        ListTruth(
+            list_path(p),
+            tuple(paths[p * per_page : (p + 1) * per_page]),
+            list_path(p + 1) if p + 1 < pages else None,
+        )
+        for p in range(pages)
+    )
+
+
 @dataclass(frozen=True)
 class Page:
     body: bytes
