@@ -172,6 +172,21 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
     )
 
 
+def _content_fields(article: NormalizedArticle) -> dict[str, object]:
+    """The columns an edit replaces: what the page says, as opposed to identity and timing."""
+    return {
+        "title": article.title,
+        "author": article.author,
+        "editor": article.editor,
+        "category": article.category,
+        "content_html": article.content_html,
+        "summary": article.summary,
+        "image": article.image,
+        "content_hash": article.content_hash,
+        "language": article.language,
+    }
+
+
 async def _insert(
     conn: AsyncConnection, dialect: str, outcome: RefreshOutcome, article: NormalizedArticle
 ) -> int | None:
@@ -186,20 +201,12 @@ async def _insert(
             canonical_url=article.canonical_url,
             link_url=article.link_url,
             source_id=outcome.source_id,
-            title=article.title,
             published=article.published,
             published_is_fallback=article.published_is_fallback,
             updated=article.published,
             first_seen=at,
             last_checked_at=at,
-            author=article.author,
-            editor=article.editor,
-            category=article.category,
-            content_html=article.content_html,
-            summary=article.summary,
-            image=article.image,
-            content_hash=article.content_hash,
-            language=article.language,
+            **_content_fields(article),
             etag=article.etag,
             last_modified=article.last_modified,
         )
@@ -270,18 +277,7 @@ async def _merge(
     if edited:
         if article.category:
             await ensure_category(conn, dialect, article.category, at)
-        values.update(
-            title=article.title,
-            author=article.author,
-            editor=article.editor,
-            category=article.category,
-            content_html=article.content_html,
-            summary=article.summary,
-            image=article.image,
-            content_hash=article.content_hash,
-            language=article.language,
-            updated=max(at, article.published),
-        )
+        values.update(_content_fields(article), updated=max(at, article.published))
     await conn.execute(update(articles).where(articles.c.id == article_id).values(values))
     listed_by = set(
         await conn.scalars(
