@@ -3,12 +3,18 @@ RSS and JSON renderings of one feed always agree: order, author, language, times
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from feedsvc.feeds.language import common_language, language_tag
 from feedsvc.feeds.xmltext import xml_safe_or_none
 from feedsvc.models import StoredArticle
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 def newest_first(entries: Sequence[StoredArticle]) -> list[StoredArticle]:
@@ -52,3 +58,24 @@ def utc(value: datetime) -> datetime:
 def rfc3339(value: datetime) -> str:
     """RFC 3339 with an explicit offset, always UTC: ``2024-05-18T02:20:00+00:00``."""
     return utc(value).isoformat()
+
+
+def build_entries(
+    feed: object, fmt: str, ordered: Sequence[StoredArticle], build: Callable[[StoredArticle], T]
+) -> list[T]:
+    """Each article built into an entry; one that cannot be built is logged and left out,
+    because one bad article must never take the whole feed down."""
+    built: list[T] = []
+    for article in ordered:
+        try:
+            built.append(build(article))
+        except Exception as exc:
+            log.warning(
+                "feed %s (%s): skipping entry %r (%s): %s",
+                feed,
+                fmt,
+                article.entry_id,
+                article.canonical_url,
+                exc,
+            )
+    return built

@@ -7,18 +7,15 @@ fixed order with fixed separators, so the same data gives the same bytes.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
 from typing import Any, Final
 
 from feedsvc.errors import FeedRenderError
-from feedsvc.feeds.entries import entry_author, feed_language, newest_first, rfc3339
+from feedsvc.feeds.entries import build_entries, entry_author, feed_language, newest_first, rfc3339
 from feedsvc.feeds.language import language_tag
 from feedsvc.feeds.render import FeedDocument
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
 from feedsvc.models import StoredArticle
-
-log = logging.getLogger(__name__)
 
 JSON_FEED_MEDIA_TYPE: Final = "application/feed+json"
 JSON_FEED_VERSION: Final = "https://jsonfeed.org/version/1.1"
@@ -44,18 +41,7 @@ def render_json_feed(doc: FeedDocument, entries: Sequence[StoredArticle]) -> byt
         feed["next_url"] = xml_safe(doc.next_url)
     if doc.hub_url:
         feed["hubs"] = [{"type": "WebSub", "url": xml_safe(doc.hub_url)}]
-    items = []
-    for article in ordered:
-        try:
-            items.append(_item(article, language))
-        except Exception as exc:  # one bad article must never take the feed down
-            log.warning(
-                "feed %s (json): skipping entry %r (%s): %s",
-                doc.key,
-                article.entry_id,
-                article.canonical_url,
-                exc,
-            )
+    items = build_entries(doc.key, "json", ordered, lambda article: _item(article, language))
     feed["items"] = items
     body = json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     check_json_feed(body, key=str(doc.key), expected_items=len(items))

@@ -11,7 +11,6 @@ one entry that fails to build must be skipped, not fail the whole feed.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,13 +23,11 @@ from lxml import etree
 
 from feedsvc.errors import FeedRenderError
 from feedsvc.feeds import fragments
-from feedsvc.feeds.entries import entry_author, entry_contributor, newest_first, utc
+from feedsvc.feeds.entries import build_entries, entry_author, entry_contributor, newest_first, utc
 from feedsvc.feeds.entries import feed_language as feed_language_of
 from feedsvc.feeds.language import language_tag
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
 from feedsvc.models import FeedKey, StoredArticle
-
-log = logging.getLogger(__name__)
 
 ATOM_NS: Final = "http://www.w3.org/2005/Atom"
 XML_LANG: Final = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -91,23 +88,15 @@ def render_atom(doc: FeedDocument, entries: Sequence[StoredArticle]) -> bytes:
     ordered = newest_first(entries)
     feed_language = feed_language_of(doc.language, ordered)
     root = etree.fromstring(_feed_head(doc, feed_language), _SAFE_PARSER)
-    rendered = 0
-    for article in ordered:
-        try:
-            element = fragments.entry_element(article, feed_language, _entry_element)
-        except Exception as exc:  # one bad article must never take the feed down
-            log.warning(
-                "feed %s: skipping entry %r (%s): %s",
-                doc.key,
-                article.entry_id,
-                article.canonical_url,
-                exc,
-            )
-            continue
-        root.append(element)
-        rendered += 1
+    elements = build_entries(
+        doc.key,
+        "atom",
+        ordered,
+        lambda article: fragments.entry_element(article, feed_language, _entry_element),
+    )
+    root.extend(elements)
     body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    check_atom(body, key=str(doc.key), expected_entries=rendered)
+    check_atom(body, key=str(doc.key), expected_entries=len(elements))
     return body
 
 

@@ -9,7 +9,6 @@ paging links use ``atom:link``, the established way to carry them in RSS.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from email.utils import format_datetime
 from typing import Final
@@ -18,6 +17,7 @@ from lxml import etree
 
 from feedsvc.errors import FeedRenderError
 from feedsvc.feeds.entries import (
+    build_entries,
     entry_author,
     entry_contributor,
     feed_language,
@@ -27,8 +27,6 @@ from feedsvc.feeds.entries import (
 from feedsvc.feeds.render import FeedDocument, enclosure_type
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
 from feedsvc.models import StoredArticle
-
-log = logging.getLogger(__name__)
 
 RSS_MEDIA_TYPE: Final = "application/rss+xml"
 _ATOM: Final = "http://www.w3.org/2005/Atom"
@@ -59,23 +57,10 @@ def render_rss(doc: FeedDocument, entries: Sequence[StoredArticle]) -> bytes:
     for rel, href in (("first", doc.first_url), ("next", doc.next_url), ("hub", doc.hub_url)):
         if href:
             _atom_link(channel, rel, href, None)
-    built = 0
-    for article in ordered:
-        try:
-            item = _item(article)
-        except Exception as exc:  # one bad article must never take the feed down
-            log.warning(
-                "feed %s (rss): skipping entry %r (%s): %s",
-                doc.key,
-                article.entry_id,
-                article.canonical_url,
-                exc,
-            )
-            continue
-        channel.append(item)
-        built += 1
+    items = build_entries(doc.key, "rss", ordered, _item)
+    channel.extend(items)
     body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    check_rss(body, key=str(doc.key), expected_items=built)
+    check_rss(body, key=str(doc.key), expected_items=len(items))
     return body
 
 
