@@ -17,10 +17,9 @@ from datetime import datetime, timedelta, tzinfo
 import lxml.html
 
 from feedsvc.errors import ExtractError
+from feedsvc.extract.breadcrumbs import crumbs_category, find_breadcrumb_category
 from feedsvc.extract.chrome import (
     Byline,
-    crumbs_category,
-    find_breadcrumb_category,
     find_byline,
     find_lead_reporter,
     find_name_under_heading,
@@ -482,7 +481,8 @@ def extract_article(
             "json-ld",
         )
         f.offer("category", find_breadcrumb_category(root, title=title_text), "heuristic")
-        f.offer("category", meta.get("columnname", "catalogname"), "meta")
+        section = meta.get("columnname", "catalogname") or ""
+        f.offer("category", crumbs_category([section], title=title_text), "meta")
 
     content_sel = _compiled(selectors, "content", page_url)
     if content_sel is not None:
@@ -539,13 +539,13 @@ def _structured_fields(
     f.offer("published", _parse_time(ld.published, tz, now), "json-ld")
     f.offer("modified", _parse_time(ld.modified, tz, now), "json-ld")
     f.offer("author", _usable_author(ld.author, None), "json-ld")
-    f.offer("category", ld.section, "json-ld")
+    f.offer("category", crumbs_category([ld.section or ""], title=None), "json-ld")
     f.offer("image", absolute_url(page_url, ld.image), "json-ld")
     f.offer("canonical_url", absolute_url(page_url, ld.url), "json-ld")
 
     f.offer("published", _parse_time(meta.get(*_PUBLISHED_META), tz, now), "meta")
     f.offer("modified", _parse_time(meta.get(*_MODIFIED_META), tz, now), "meta")
-    f.offer("category", meta.get(*_SECTION_META[:1]), "meta")
+    f.offer("category", crumbs_category([meta.get(*_SECTION_META[:1]) or ""], title=None), "meta")
     f.offer("image", absolute_url(page_url, meta.get(*_IMAGE_META)), "meta")
     f.offer("published", _time_element(root, tz, now), "time-element")
     # The declared canonical outranks JSON-LD's url, which is often the site root.

@@ -1,149 +1,22 @@
-"""Page chrome around an article: breadcrumbs (category) and byline lines (author, source).
+"""Byline lines around an article: author, source and editor.
 
-Chinese portals write these as text (``当前位置:首页 > 财经 >``, ``来源:新华社 编辑:张三``)
+Chinese portals write these as text (``日期: 2023-05-18 来源:新华社 编辑:张三``)
 rather than markup, so most of the work is on text lines.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import lxml.html
-
-from feedsvc.extract.dom import clean_text, iter_elements, text_of
 
 __all__ = [
     "Byline",
-    "crumbs_category",
-    "find_breadcrumb_category",
     "find_byline",
     "find_lead_reporter",
     "find_name_under_heading",
     "find_trailing_credit",
 ]
-
-_POSITION_LABEL = re.compile(
-    r"(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|现在位置|所在位置|当前的位置|位置)\s*[:：]"
-)
-_POSITION_WORDS = ("当前位置", "您的位置", "你的位置", "现在的位置", "所在位置", "现在位置")
-_CRUMB_SEP = re.compile(r"\s*(?:-+>|>>|＞＞|>|＞|»|›|→|/|\\|\|)\s*")
-_NOT_A_CATEGORY = frozenset(
-    [
-        "首页",
-        "主页",
-        "网站首页",
-        "本站首页",
-        "返回首页",
-        "正文",
-        "内容",
-        "详情",
-        "正文内容",
-        "文章",
-        "文章详情",
-        "新闻详情",
-        "详细内容",
-        "阅读",
-        "浏览",
-        "home",
-        "homepage",
-        "index",
-        "main",
-        "article",
-        "articles",
-        "story",
-        "news",
-        "新闻首页",
-    ]
-)
-_MAX_CRUMB = 24  # longer "crumbs" are the article title or a sentence
-_BREADCRUMB_XPATH = (
-    "//nav[contains(translate(@aria-label,'BREADCUM','breadcum'),'breadcrumb')]"
-    " | //*[@itemtype and contains(@itemtype,'BreadcrumbList')]"
-    " | //*[contains(translate(@class,'BREADCUMPOSITNLA','breadcumpositnla'),'crumb')"
-    " or contains(translate(@id,'BREADCUMPOSITNLA','breadcumpositnla'),'crumb')"
-    " or contains(translate(@class,'POSITN','positn'),'position')"
-    " or contains(translate(@id,'POSITN','positn'),'position')"
-    " or contains(translate(@class,'LOCATIN','locatin'),'location')"
-    " or contains(translate(@id,'LOCATIN','locatin'),'location')]"
-)
-
-
-def crumbs_category(crumbs: Iterable[str], *, title: str | None) -> str | None:
-    """The last crumb that names a section: not home/正文, not the title, not a sentence."""
-    title_key = _key(title or "")
-    chosen: str | None = None
-    for raw in crumbs:
-        crumb = clean_text(_POSITION_LABEL.sub("", raw)).strip(" :：>»›")
-        key = _key(crumb)
-        if not key or key.lower() in _NOT_A_CATEGORY or len(crumb) > _MAX_CRUMB:
-            continue
-        if any(w in crumb for w in _POSITION_WORDS) or crumb.isdigit():
-            continue
-        if title_key and (key == title_key or (len(key) >= 8 and key in title_key)):
-            continue
-        chosen = crumb
-    return chosen
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _split_crumbs(el: lxml.html.HtmlElement) -> list[str]:
-    text = text_of(el)
-    label = _POSITION_LABEL.search(text)
-    after = text[label.end() :] if label else text
-    parts = [p for p in _CRUMB_SEP.split(after) if p.strip()]
-    if len(parts) >= 2:
-        return parts
-    anchors = [text_of(a) for a in iter_elements(el, "a")]
-    anchors = [a for a in anchors if a]
-    return anchors if len(anchors) >= 2 else parts
-
-
-def find_breadcrumb_category(root: lxml.html.HtmlElement, *, title: str | None) -> str | None:
-    """The section named by the page's breadcrumb, or None.
-
-    Looks at breadcrumb markup (``aria-label=breadcrumb``, classes/ids containing
-    crumb/position/location, schema.org BreadcrumbList) and at text introduced by
-    当前位置 / 您的位置; takes the LAST meaningful crumb that is not the title itself.
-    """
-    candidates: list[lxml.html.HtmlElement] = []
-    for found in root.xpath(_BREADCRUMB_XPATH):
-        if isinstance(found, lxml.html.HtmlElement):
-            candidates.append(found)
-    for node in root.xpath(
-        "//text()[contains(.,'位置')]/parent::*[not(self::script) and not(self::style)]"
-    ):
-        if isinstance(node, lxml.html.HtmlElement) and _POSITION_LABEL.search(text_of(node)):
-            candidates.append(_widen(node))
-    for el in candidates:
-        text = text_of(el)
-        if not text or len(text) > 200:
-            continue
-        category = crumbs_category(_split_crumbs(el), title=title)
-        if category:
-            return category
-    return None
-
-
-def _widen(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """Climb from the label's element to the block that also holds the crumb links."""
-    best = el
-    current = el
-    for _ in range(3):
-        parent = current.getparent()
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        if len(text_of(parent)) > 150:
-            break
-        current = parent
-        best = parent
-        if len(_CRUMB_SEP.split(text_of(best))) >= 3:
-            break
-    return best
 
 
 @dataclass(frozen=True)

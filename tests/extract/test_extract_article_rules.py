@@ -128,6 +128,57 @@ def test_weifang_related_blocks_and_title_teasers_stay_out() -> None:
         ("<div class='crumbs'><a>Home</a> / <a>Tech</a> / Gadgets</div>", "Gadgets"),
         ("<div class='crumbs'><a>Home</a> / <a>Tech</a> / Story</div>", "Tech"),
         ("<div>没有面包屑</div>", None),
+        # Sina: the channel logo and the trail share one marked block; the inner trail wins
+        (
+            "<div class='path'><h1 class='channel-logo'><a>新闻中心</a></h1>"
+            "<div class='channel-path'><a>国内新闻</a> &gt; <span>正文</span></div></div>",
+            "国内新闻",
+        ),
+        # the search box and site links beside a labelled trail are not crumbs
+        (
+            "<div class='map-index'><h2>您的当前位置：<a>新闻中心</a>&nbsp;&gt;&nbsp;<a>武汉</a></h2>"
+            "<a>搜索</a><input><a>网站地图</a><a>设置首页</a></div>",
+            "武汉",
+        ),
+        # page actions, issue numbers and dates on the trail's line are not sections
+        (
+            "<div class='BreadcrumbNav'><a>首页</a> &gt; <a>国务院公报</a> &gt; <a>2007年第23号</a>"
+            " 字号：<a>大</a> <a>超大</a> | <a>打印</a> |</div>",
+            "国务院公报",
+        ),
+        (
+            "<div id='breadcrumb_ctr'><a>WebMD Home</a><a>Health News</a><a>Email a Friend</a>"
+            "<a>Print Article</a></div>",
+            "Health News",
+        ),
+        (
+            "<ul class='breadcrumb'><li><a>首页</a></li><li><a>现代市场营销</a></li>"
+            "<li>Vol. 8 No. 2 (May 2018)</li></ul>",
+            "现代市场营销",
+        ),
+        (
+            "<div class='post_crumb'><a>网易首页</a> &gt; <a>网易号</a> &gt; 正文 <a>申请入驻</a></div>",
+            "网易号",
+        ),
+        (
+            "<nav aria-label='Breadcrumbs'><a>Home</a> <a>News</a>"
+            " <span>The Title Of The Story</span></nav>",
+            "News",
+        ),
+        # widgets whose classes merely mention a position or location
+        (
+            "<div class='yvp-cc-position'><button>Position</button> <button>Bottom</button></div>",
+            None,
+        ),
+        ("<a class='trc_attribution_position_top'>by Taboola</a>", None),
+        ("<div class='qnc-comment__time-location'>吉林网友 5月19日</div>", None),
+        ("<ul><li class='dr-position-relative'><a>Mobile</a> <a>Security</a></li></ul>", None),
+        # a hidden data block that a script turns into the visible trail
+        (
+            "<div id='hiddenLocation' style='display:none;'><span>3185</span>"
+            "<span>发展改革工作</span><span>/col/col1599522/index.html</span></div>",
+            None,
+        ),
     ],
 )
 def test_breadcrumb_category(markup: str, expected: str | None) -> None:
@@ -243,3 +294,15 @@ def test_prose_that_starts_with_reporter_is_kept_but_a_byline_is_not() -> None:
     text = run(html, selectors=Selectors(content="div.content")).content_html or ""
     assert "记者从临朐县生态环境分局了解到" in text
     assert "记者 王明" not in text
+
+
+@pytest.mark.parametrize(("section", "expected"), [("nil", None), ("Politics", "Politics")])
+def test_json_ld_section_placeholder_is_no_category(section: str, expected: str | None) -> None:
+    html = (
+        '<html><head><script type="application/ld+json">'
+        f'{{"@type": "NewsArticle", "headline": "A headline", "articleSection": "{section}"}}'
+        f"</script></head><body><h1>A headline</h1>{PARAS}</body></html>"
+    )
+    got = run(html)
+    assert got.category == expected
+    assert got.provenance.get("category") == ("json-ld" if expected else None)
