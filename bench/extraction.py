@@ -30,7 +30,7 @@ import lxml.html
 from lxml import etree
 
 from feedsvc.errors import ExtractError
-from feedsvc.extract import extract_article, extract_list
+from feedsvc.extract import extract_article, extract_list, guess_page_url
 from feedsvc.extract.content import content_text
 from feedsvc.fetch.charset import decode_html
 
@@ -341,7 +341,9 @@ def score_lists(corpus: Path) -> list[str]:
     rows.append("|---|---|---:|---:|---:|---:|---:|")
     for case, raw in iter_cases(corpus, "lists"):
         html = decode_html(raw, None).text
-        url = case["url"] or "http://fakehost/list.html"
+        # No recorded URL: guess it as `feedsvc check FILE` does without --base-url, since
+        # "same site" decides which links can be articles.
+        url = case["url"] or guess_page_url(lxml.html.fromstring(html)) or "http://fakehost/"
         start = time.perf_counter()
         try:
             items = extract_list(html, url, selectors=None, tz=SHANGHAI, now=now_for(case)).items
