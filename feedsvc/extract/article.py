@@ -400,7 +400,9 @@ def _summary(text: str, description: str | None) -> str | None:
     return description
 
 
-def _first_image(html: str | None, page_url: str) -> str | None:
+def _first_image(html: str | None, page_url: str, decorative: set[str]) -> str | None:
+    """The first illustrating picture of the content. ``decorative`` holds the page's
+    icons found before readability dropped their width and height."""
     if not html:
         return None
     try:
@@ -408,10 +410,50 @@ def _first_image(html: str | None, page_url: str) -> str | None:
     except (ValueError, lxml.etree.ParserError):
         return None
     for img in iter_elements(frag, "img"):
-        url = absolute_url(page_url, img.get("src"))
-        if url:
+        src = (img.get("src") or "").strip()
+        if not src or src.startswith("data:") or _is_decoration(img, src):
+            continue
+        url = absolute_url(page_url, src)
+        if url and url != page_url and url not in decorative:
             return url
     return None
+
+
+def _decorative_images(root: lxml.html.HtmlElement, page_url: str) -> set[str]:
+    found: set[str] = set()
+    for img in iter_elements(root, "img"):
+        src = (img.get("src") or "").strip()
+        if src and not src.startswith("data:") and _is_decoration(img, src):
+            url = absolute_url(page_url, src)
+            if url:
+                found.add(url)
+    return found
+
+
+# Pictures that decorate the page rather than illustrate the story: icons and markers
+# (163.com ends every article with a 13×12 ``end_news.png``), template assets, SVG glyphs.
+_DECORATION_PATH = re.compile(
+    r"/(?:css|templates?|skins?|themes?|static/images?|icons?|emoji|smilies)/|icon|logo|avatar"
+    r"|emoji|spacer|blank\.gif|\.svg(?:$|\?)",
+    re.I,
+)
+_DECORATION_CLASS = re.compile(r"icon|logo|avatar|emoji|smiley|badge", re.I)
+_MIN_LEAD_SIDE = 100  # px: anything smaller that says its size is an icon or a button
+
+
+def _is_decoration(img: lxml.html.HtmlElement, src: str) -> bool:
+    if _DECORATION_PATH.search(src) or _DECORATION_CLASS.search(img.get("class") or ""):
+        return True
+    sides = [img.get("width") or "", img.get("height") or ""]
+    # sizes in the file name, as image CDNs write them: "…_w16_h16.png"
+    in_name = re.search(r"[_-]w(\d+)[_-]?h(\d+)", src)
+    if in_name:
+        sides += list(in_name.groups())
+    for side in sides:
+        size = re.match(r"\s*(\d+)\s*(?:px)?\s*$", side)
+        if size and int(size.group(1)) < _MIN_LEAD_SIDE:
+            return True
+    return False
 
 
 def extract_article(
@@ -456,6 +498,7 @@ def extract_article(
     # Bylines anywhere on the page, but not in sidebars: teasers of other articles name
     # their own reporters ("潍坊晚报讯（记者 张建国）…").
     fix_lazy_images(root)
+    decorative = _decorative_images(root, page_url)
     stripped = copy.deepcopy(root)
     strip_chrome(stripped)
     body = stripped.find("body")
@@ -511,7 +554,7 @@ def extract_article(
         f.offer("author", editor, "text-pattern")
     description = ld.description or meta.get(*_DESCRIPTION_META)
     f.offer("summary", _summary(text, description), "readability" if text else "meta")
-    f.offer("image", _first_image(content_html, page_url), "heuristic")
+    f.offer("image", _first_image(content_html, page_url, decorative), "heuristic")
 
     return _build(f, page_url, meta)
 

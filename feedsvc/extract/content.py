@@ -122,6 +122,31 @@ def fix_lazy_images(root: lxml.html.HtmlElement) -> None:
             if value and not value.startswith("data:"):
                 img.set("src", value)
                 break
+        else:
+            widest = _widest_candidate(img.get("data-srcset") or img.get("srcset") or "")
+            if widest:
+                img.set("src", widest)
+
+
+def _widest_candidate(srcset: str) -> str | None:
+    """The widest image of a ``srcset`` ("a.jpg 320w, b.jpg 800w" → b.jpg); density
+    descriptors (2x) rank the same way. URLs may hold commas (``c_fill,w_80/x.jpg``): a
+    candidate ends at whitespace, not at a comma."""
+    best: tuple[float, str] | None = None
+    tokens = srcset.split()
+    i = 0
+    while i < len(tokens):
+        url = tokens[i].rstrip(",")
+        rank = 1.0
+        if not tokens[i].endswith(",") and i + 1 < len(tokens):
+            size = re.fullmatch(r"(\d+(?:\.\d+)?)[wx],?", tokens[i + 1])
+            if size:
+                rank = float(size.group(1))
+                i += 1
+        i += 1
+        if url and not url.startswith("data:") and (best is None or rank > best[0]):
+            best = (rank, url)
+    return best[1] if best else None
 
 
 def _drop(el: lxml.html.HtmlElement) -> None:

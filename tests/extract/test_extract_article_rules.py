@@ -136,7 +136,8 @@ def test_weifang_related_blocks_and_title_teasers_stay_out() -> None:
         ),
         # the search box and site links beside a labelled trail are not crumbs
         (
-            "<div class='map-index'><h2>您的当前位置：<a>新闻中心</a>&nbsp;&gt;&nbsp;<a>武汉</a></h2>"
+            "<div class='map-index'><h2>您的当前位置：<a>新闻中心</a>&nbsp;&gt;&nbsp;"
+            "<a>武汉</a></h2>"
             "<a>搜索</a><input><a>网站地图</a><a>设置首页</a></div>",
             "武汉",
         ),
@@ -157,7 +158,8 @@ def test_weifang_related_blocks_and_title_teasers_stay_out() -> None:
             "现代市场营销",
         ),
         (
-            "<div class='post_crumb'><a>网易首页</a> &gt; <a>网易号</a> &gt; 正文 <a>申请入驻</a></div>",
+            "<div class='post_crumb'><a>网易首页</a> &gt; <a>网易号</a> &gt; 正文"
+            " <a>申请入驻</a></div>",
             "网易号",
         ),
         (
@@ -306,3 +308,35 @@ def test_json_ld_section_placeholder_is_no_category(section: str, expected: str 
     got = run(html)
     assert got.category == expected
     assert got.provenance.get("category") == ("json-ld" if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("images", "expected"),
+    [
+        # 163.com closes each story with a 13×12 marker icon
+        ('<img src="https://static.ws.126.net/cnews/css13/img/end_news.png" width="13">', None),
+        ('<img src="/templates/site/css/news/pic3.gif">', None),
+        ('<img src="/static/images/ipLocation.f6d00eb.svg">', None),
+        ('<img src="http://img.example.cn/a/204c4size1_w16_h16.png">', None),
+        ('<img class="author-avatar" src="/u/42.jpg">', None),
+        ('<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">', None),
+        # the icon is skipped, the photo after it is the lead image
+        (
+            '<img src="/img/icon-share.png"><img src="/uploads/2023/05/photo.jpg" width="640">',
+            "http://news.example.cn/uploads/2023/05/photo.jpg",
+        ),
+        # a lazy image with only a srcset: the widest candidate, commas inside its URL
+        (
+            '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-srcset="'
+            "https://i.example.com/c_fill,w_80/x.jpg 80w,"
+            " https://i.example.com/c_fit,w_800/x.jpg 800w,"
+            ' https://i.example.com/c_fit,w_470/x.jpg 470w">',
+            "https://i.example.com/c_fit,w_800/x.jpg",
+        ),
+    ],
+)
+def test_lead_image_from_content_skips_decoration(images: str, expected: str | None) -> None:
+    html = f"<html><head><title>T</title></head><body><h1>标题</h1>{images}{PARAS}</body></html>"
+    got = run(html)
+    assert got.image == expected
+    assert got.provenance.get("image") == ("heuristic" if expected else None)
