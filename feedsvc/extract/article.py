@@ -48,6 +48,7 @@ from feedsvc.extract.dom import (
     parse_html,
     text_of,
 )
+from feedsvc.extract.listvocab import heading_penalty
 from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
 from feedsvc.extract.selecting import Compiled, compile_selector
 from feedsvc.extract.titles import choose_title, json_ld_title
@@ -288,6 +289,8 @@ _TEASER_TAGS = frozenset({"li"})
 _SIDE_TAGS = frozenset({"aside", "nav", "footer"})
 _BYLINE_EXTRA = 50  # characters of date and handle a byline item may hold besides names
 _BYLINE_PREFIX = re.compile(r"^(?:by|posted by|written by|par|por|von)\s+", re.I)
+# The follow button beside a columnist's name (澎湃号: "中国广州发布 关注").
+_FOLLOW_BUTTON = re.compile(r"\s*[+＋]?\s*(?:加关注|关注|订阅|follow(?: author)?|subscribe)$", re.I)
 
 
 def _author_classed(el: lxml.html.HtmlElement) -> bool:
@@ -331,9 +334,10 @@ def _dom_author(root: lxml.html.HtmlElement) -> str | None:
             continue
         name_el = el.find(".//*[@itemprop='name']")
         text = text_of(name_el if name_el is not None else el)
-        text = _BYLINE_PREFIX.sub("", text).strip()
+        text = _FOLLOW_BUTTON.sub("", _BYLINE_PREFIX.sub("", text)).strip()
         # A name starts with a capital in Latin script: "on Deadspin" is a venue credit.
-        if text[:1].islower():
+        # A block label ("相关文章", "Related") under an author-classed box is not a name.
+        if text[:1].islower() or heading_penalty(text) < 1.0:
             continue
         if 1 < len(text) <= 60 and not re.search(r"\d{4}|[:：]", text):
             return text
@@ -375,7 +379,15 @@ def _usable_author(value: str | None, site_name: str | None) -> str | None:
     # Templates that fill meta author with the site's keywords: "www.x.cn,某日报集团,某网".
     if len(re.findall(r"[,，]", value)) >= 2 or value.lower().startswith("www."):
         return None
+    # Forum and CMS templates credit their own makers on every page.
+    if _CMS_CREDIT.search(value):
+        return None
     return value if len(value) <= 100 else None
+
+
+_CMS_CREDIT = re.compile(
+    r"discuz|comsenz|phpwind|dedecms|织梦|帝国cms|empirecms|phpcms|powered by", re.I
+)
 
 
 def _meta_author(meta: PageMeta, site_name: str | None) -> str | None:

@@ -99,6 +99,19 @@ def author_of(html: str) -> str | None:
             page("<div class='author'>Von Max Muster</div>"),
             "Max Muster",
         ),
+        (
+            "the follow button beside a columnist's name",
+            page("<div class='news_author'><a><div>中国广州发布</div></a><div>关注</div></div>"),
+            "中国广州发布",
+        ),
+        (
+            "a block label in an author-classed box",
+            page(
+                after="<div class='author-news'><div class='author'>"
+                "<a href='#'>相关文章</a></div></div>"
+            ),
+            None,
+        ),
     ],
 )
 def test_dom_bylines(case: str, html: str, expected: str | None) -> None:
@@ -152,6 +165,8 @@ def test_foreign_bylines(line: str, expected: str | None) -> None:
             "Jane Doe",
         ),
         (['<meta property="article:author" content="https://example.org/jd">'], None),
+        # Forum software credits its makers on every page.
+        (['<meta name="author" content="Discuz! Team and Comsenz UI Team">'], None),
     ],
 )
 def test_meta_authors(metas: list[str], expected: str | None) -> None:
