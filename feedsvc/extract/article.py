@@ -488,13 +488,13 @@ def extract_article(
 
     _structured_fields(f, root, ld, meta, selectors, page_url, tz, now)
 
-    title = choose_title(root, meta=meta, json_ld=ld)
+    lines = block_lines(root.find("body") if root.find("body") is not None else root)
+    title = choose_title(root, meta=meta, json_ld=ld, lines=lines)
     if title is not None:
         f.offer("title", title[0], title[1])
     final_title = f.get("title")
     title_text = final_title if isinstance(final_title, str) else None
 
-    lines = block_lines(root.find("body") if root.find("body") is not None else root)
     idx = _title_index(lines, title_text)
     current = f.get("published")
     found = _text_published(lines, idx, page_url, tz, now)

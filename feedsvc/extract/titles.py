@@ -1,5 +1,7 @@
 """The article title: a heading confirmed by ``<title>``/``og:title``, else ``<title>``
-minus its site-name part."""
+minus its site-name part — unless the page shows another headline right above its
+date/source line: old portals, forums and blogs put the site's or board's name in every
+``<title>`` ("谢谢您访问〖关注中国中心〗", "bjreader的博客") and the headline only in the body."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import lxml.html
 from feedsvc.extract.dom import clean_text, iter_elements, text_of
 from feedsvc.extract.metadata import JsonLd, PageMeta
 
-__all__ = ["choose_title", "json_ld_title", "split_title"]
+__all__ = ["choose_title", "headline_above_dateline", "json_ld_title", "split_title"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Site-name separators. A bare hyphen only separates in Chinese titles, where it never
@@ -27,7 +29,17 @@ _META_TITLES = (
     "parsely-title",
 )
 _MIN_TITLE = 4
+_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.I)  # "blog.example.com": the site
 _MAX_TITLE = 300
+# The line under a headline on Chinese pages: "来源：… 发布时间：…", "作者： 日期：".
+_DATELINE_LABEL = re.compile(
+    r"(?:来源|作者|发布时间|发布日期|发表时间|发表日期|日期|时间|稿源|编辑)\s*[:：]"
+)
+_MAX_DATELINE = 120
+_MAX_HEADLINE = 80
+_HEADLINE_REACH = 3  # lines above the dateline where the headline may sit
+_BODY_REACH = 6  # lines below it where the body's first paragraph must start
+_BODY_LINE = 30
 
 
 def _key(text: str) -> str:
@@ -107,34 +119,89 @@ def json_ld_title(root: lxml.html.HtmlElement, json_ld: JsonLd) -> str | None:
     return headline
 
 
+def _channels(title_tag: str) -> set[str]:
+    """Keys of the parts after the first of ``<title>`` that are not its longest: the
+    channel and site names ("头条_产业资讯_新浪网"); a heading that reads like one of them
+    is a section banner, not the headline."""
+    parts = split_title(title_tag) if title_tag else []
+    if len(parts) < 2:
+        return set()
+    longest = max(parts, key=len)
+    return {_key(p) for p in parts[1:] if p is not longest}
+
+
+def _looks_like_headline(line: str) -> bool:
+    words = len(re.findall(r"[\u3400-\u9fff]|[^\W\d_]", line))
+    return (
+        _MIN_TITLE <= len(line) <= _MAX_HEADLINE
+        and words * 2 >= len(line)  # not a counter or a date ("6,323", "2005-8-24")
+        and not _DATELINE_LABEL.search(line)
+        # a sentence, a crumb trail, a link, markup debris, a score ("得分：35"), a
+        # bracketed credit ("（摘自《…》）")
+        and not re.search(r"[。；]$|[>»›]|https?://|=|[:：]\s*\d+$|^[（(]", line)
+    )
+
+
+def headline_above_dateline(lines: list[str]) -> str | None:
+    """The headline line right above the first labelled date/source line that a body
+    follows, or None."""
+    for i, line in enumerate(lines):
+        if len(line) > _MAX_DATELINE or not _DATELINE_LABEL.search(line):
+            continue
+        if not any(len(after) >= _BODY_LINE for after in lines[i + 1 : i + 1 + _BODY_REACH]):
+            continue
+        above = lines[max(0, i - _HEADLINE_REACH) : i]
+        # Label-only lines of the same block ("作者：", "来源：") sit between the two.
+        while above and _DATELINE_LABEL.search(above[-1]) and len(above[-1]) <= _MAX_DATELINE:
+            above.pop()
+        if above and _looks_like_headline(above[-1]):
+            return split_title(above[-1])[0] if "- -" in above[-1] else above[-1]
+        return None
+    return None
+
+
 def choose_title(
-    root: lxml.html.HtmlElement, *, meta: PageMeta, json_ld: JsonLd
+    root: lxml.html.HtmlElement,
+    *,
+    meta: PageMeta,
+    json_ld: JsonLd,
+    lines: list[str] | None = None,
 ) -> tuple[str, str] | None:
-    """(title, provenance) or None. Provenance is "heuristic" or "meta"."""
+    """(title, provenance) or None. Provenance is "heuristic" or "meta".
+
+    ``lines`` (the page's block lines) allow the headline above the dateline to overrule a
+    ``<title>`` that no heading confirms and that shares little with it."""
     title_el = root.find(".//title")
     title_tag = clean_text(title_el.text_content()) if title_el is not None else ""
     # Declared titles, most deliberate first: Dublin Core is set by hand where present.
     og = meta.get(*_META_TITLES)
     site = meta.get("og:site_name", "application-name")
     site_key = _key(site) if site else None
-    headings = [h for h in _headings(root) if _key(h) != site_key]
-    refs = [r for r in (title_tag, og) if r]
-    confirmed = [
-        h
-        for h in headings
-        if any(_confirms(h, r) for r in refs)
-        and not (
-            title_tag
-            and len(split_title(title_tag)) > 1
-            and _key(h) == _key(split_title(title_tag)[-1])
-        )
+    headings = [
+        h for h in _headings(root) if _key(h) != site_key and _key(h) not in _channels(title_tag)
     ]
+    refs = [r for r in (title_tag, og) if r]
+    confirmed = [h for h in headings if any(_confirms(h, r) for r in refs)]
     if confirmed:
         return max(confirmed, key=len), "heuristic"
+    fallback: tuple[str, str] | None = None
     if og:
-        return _best_part(split_title(og), headings), "meta"
-    if title_tag:
-        return _best_part(split_title(title_tag), headings), "heuristic"
-    if headings:
-        return headings[0], "heuristic"
-    return None
+        fallback = _best_part(split_title(og), headings), "meta"
+    elif title_tag:
+        channels = _channels(title_tag)
+        parts = [
+            p for p in split_title(title_tag) if _key(p) not in channels and not _HOST.match(p)
+        ] or split_title(title_tag)
+        fallback = _best_part(parts, headings), "heuristic"
+    elif headings:
+        fallback = headings[0], "heuristic"
+    shown = headline_above_dateline(lines) if lines else None
+    if shown is None:
+        return fallback
+    if fallback is None:
+        return shown, "heuristic"
+    # A <title> headline that the body also shows on a line of its own stands.
+    on_its_own = any(_key(line) == _key(fallback[0]) for line in lines or [])
+    if _overlap(shown, fallback[0]) < 0.5 and not on_its_own:
+        return shown, "heuristic"
+    return fallback
