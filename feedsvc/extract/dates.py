@@ -144,9 +144,15 @@ _URL_DATE = re.compile(
 _URL_YM_D = re.compile(r"/(?P<y>(?:19|20)\d{2})-?(?P<m>0[1-9]|1[0-2])/(?P<d>0[1-9]|[12]\d|3[01])/")
 
 
+# A day glued to its clock when the markup's space went missing: Baidu's 百家号 writes
+# "发布时间：10-0812:00" (10-08 12:00); also "2019-10-0812:00:57".
+_GLUED_CLOCK = re.compile(r"(?<![\d./-])((?:\d{4}-)?\d{1,2}-\d{2})(\d{2}:\d{2})(?![\d])")
+
+
 def _normalize(text: str) -> str:
     # NFKC folds full-width digits and colons (２０２３：) that Chinese pages often use.
-    return unicodedata.normalize("NFKC", text).replace("\xa0", " ").strip()
+    text = unicodedata.normalize("NFKC", text).replace("\xa0", " ").strip()
+    return _GLUED_CLOCK.sub(r"\1 \2", text)
 
 
 def _clock(m: re.Match[str]) -> time | None:

@@ -139,6 +139,11 @@ FIND_CASES: list[tuple[str, datetime | None]] = [
     ("阅读 3小时前", NOW - timedelta(hours=3)),
     ("日期: 来源:潍坊市广播电视台", None),  # the label with no date after it
     ("共有12345条评论", None),
+    # the space between day and clock lost in the markup (Baidu 百家号)
+    ("发布时间：05-0812:00优质原创作者", sh(2023, 5, 8, 12, 0)),
+    ("2023-05-0812:00:57", sh(2023, 5, 8, 12, 0, 57)),
+    ("电话 0536-8888888", None),
+    ("版本 1.10-0812:00", None),
 ]
 
 
