@@ -51,7 +51,7 @@ from feedsvc.extract.dom import (
 from feedsvc.extract.listvocab import heading_penalty
 from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
 from feedsvc.extract.selecting import Compiled, compile_selector
-from feedsvc.extract.titles import choose_title, json_ld_title
+from feedsvc.extract.titles import choose_title, json_ld_title, split_title
 from feedsvc.models import ExtractedArticle, Selectors
 
 __all__ = ["extract_article"]
@@ -385,16 +385,38 @@ def _usable_author(value: str | None, site_name: str | None) -> str | None:
     return value if len(value) <= 100 else None
 
 
+def _names_the_site(value: str, title_site: str) -> bool:
+    """The author meta is the publisher named in ``<title>``'s site part: its brand at the
+    start of a channel's name (meta author 网易 on 163.com pages titled "…_网易新闻"), or
+    the same host name (CSDN.NET). A person's name equal to the part stays: blogs end
+    their titles with the writer ("… | Eleanor Ainge Roy")."""
+    v, s = value.replace(" ", "").lower(), title_site.replace(" ", "").lower()
+    if v == s:
+        return re.fullmatch(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", v) is not None
+    return len(v) >= 2 and s.startswith(v)
+
+
+def _title_site_part(root: lxml.html.HtmlElement) -> str | None:
+    """The last part of a ``<title>`` of several parts, where pages name their site."""
+    title_el = root.find(".//title")
+    parts = split_title(clean_text(title_el.text_content())) if title_el is not None else []
+    return parts[-1] if len(parts) > 1 else None
+
+
 _CMS_CREDIT = re.compile(
     r"discuz|comsenz|phpwind|dedecms|织梦|帝国cms|empirecms|phpcms|powered by", re.I
 )
 
 
-def _meta_author(meta: PageMeta, site_name: str | None) -> str | None:
+def _meta_author(meta: PageMeta, site_name: str | None, title_site: str | None) -> str | None:
     """The first author meta that names people; co-authors get a tag each and are kept in
     page order (";" between names written "Last, First")."""
     for key in _AUTHOR_META:
-        names = [n for n in (_usable_author(v, site_name) for v in meta.get_all(key)) if n]
+        names = [
+            n
+            for n in (_usable_author(v, site_name) for v in meta.get_all(key))
+            if n and not (title_site and _names_the_site(n, title_site))
+        ]
         if names:
             return ("; " if any("," in n for n in names) else ", ").join(names)
     return None
@@ -526,7 +548,7 @@ def extract_article(
     f.offer("author", dom_author, "heuristic")
     f.offer("author", rest.author, "text-pattern")
     site_name = meta.get("og:site_name")
-    f.offer("author", _meta_author(meta, site_name), "meta")
+    f.offer("author", _meta_author(meta, site_name, _title_site_part(root)), "meta")
     f.offer("source_name", meta.get(*_SOURCE_META), "meta")
 
     if "category" not in f.values:

@@ -214,3 +214,27 @@ def test_a_copy_of_the_title_after_the_body_lends_no_byline() -> None:
         "</body></html>"
     )
     assert author_of(html) == "Jane Doe"
+
+
+@pytest.mark.parametrize(
+    ("title", "meta_author", "expected"),
+    [
+        # the portal's brand at the start of the channel named in <title>
+        ("多地项目连环爆雷_网易财经", "网易", None),
+        ("第三届安全论坛举办-CSDN.NET", "CSDN.NET", None),
+        # blogs end their titles with the writer: that is the author, not the site
+        (
+            "What is the sea telling us? | Eleanor Ainge Roy",
+            "Eleanor Ainge Roy",
+            "Eleanor Ainge Roy",
+        ),
+        ("Harbour breakwater approved | Coast News", "Jane Doe", "Jane Doe"),
+    ],
+)
+def test_meta_author_naming_the_site_in_the_title(
+    title: str, meta_author: str, expected: str | None
+) -> None:
+    html = page(head=f'<meta name="author" content="{meta_author}">').replace(
+        "<title>Harbour breakwater approved | Coast News</title>", f"<title>{title}</title>"
+    )
+    assert author_of(html) == expected
