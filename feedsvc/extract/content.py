@@ -274,10 +274,17 @@ def strip_chrome(root: lxml.html.HtmlElement) -> None:
             _drop(el)
 
 
+# A bracketed call to action marks a promotion: "…火热进行中！【点击投票】Pick你心目中的…".
+_CALL_TO_ACTION = re.compile(r"[【\[]\s*点击[^】\]]{0,8}[】\]]")
+_PROMO_MAX = 100  # a promotion is a line or two; a paragraph that mentions one is prose
+
+
 def _is_chrome_line(text: str, title_key: str) -> bool:
     if not text:
         return False
     if _POSITION.match(text) or (title_key and re.sub(r"\s+", "", text) == title_key):
+        return True
+    if len(text) <= _PROMO_MAX and _CALL_TO_ACTION.search(text):
         return True
     if len(text) <= 100 and _BYLINE_START.match(text) and re.search(r"\d", text):
         return True

@@ -60,6 +60,22 @@ def test_credit_disclaimer_and_dateline_lines_are_dropped() -> None:
         assert chrome not in got
 
 
+def test_a_promotion_with_a_bracketed_call_to_action_is_dropped() -> None:
+    body = (
+        "<h1>潍坊经济运行稳中向好</h1><div class='article'>"
+        "<div class='quote'><p>“年度人物评选”火热进行中！【<a href='/vote'>点击投票</a>】"
+        "Pick你心目中的商业领袖</p></div>"
+        f"{PARAS}<p>市民可登录网站【点击此处】之外的政务平台查询详细数据和统计说明。"
+        "全市各部门将继续做好数据发布工作，及时回应社会关切，接受群众监督。"
+        "相关数据将于每季度末在统计公报中发布，欢迎社会各界关注和监督。"
+        "统计局提醒，数据以正式公报为准，任何单位和个人不得擅自发布未经核准的统计数据。</p></div>"
+    )
+    got = text(run(page(body)))
+    assert "扩大有效投资" in got
+    assert "点击投票" not in got and "年度人物评选" not in got
+    assert "统计公报" in got  # a long paragraph that merely mentions 【点击此处】 stays
+
+
 def test_trailing_sign_off_names_the_author() -> None:
     assert find_trailing_credit("…的决心。（常书香 马丹阳）") == "常书香 马丹阳"
     assert find_trailing_credit("…过程吗？”（姚峰 上海报道）") == "姚峰"
