@@ -74,6 +74,10 @@ class Scores:
     title: list[bool] = field(default_factory=list)
     published: list[bool] = field(default_factory=list)
     author: list[bool] = field(default_factory=list)
+    # Second readings, shown apart: our headline where the truth adds a site suffix; our
+    # name found whole inside a truth byline that adds a role, an outlet or a date.
+    title_headline: list[bool] = field(default_factory=list)
+    author_in_byline: list[bool] = field(default_factory=list)
     f1: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # exceptions and empty results
     failures: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -215,6 +219,34 @@ def author_match(expected: str, got: Result) -> bool:
     return False
 
 
+_SUFFIX_SEP = re.compile(r"\s*(?:[-–—|·:»_/]|::|\[)")
+
+
+def title_headline_match(expected: str, got: str | None) -> bool:
+    """The truth is our title, or our title followed by a separator and a suffix (the site
+    or author part feedsvc strips on purpose: "How to Build a Terrarium | eHow")."""
+    want, have = _ws(expected), _ws(got)
+    if not have or want == have:
+        return want == have
+    rest = want[len(have) :] if want.startswith(have) else ""
+    return bool(rest) and _SUFFIX_SEP.match(rest) is not None and len(rest) <= 80
+
+
+def author_in_byline(expected: str, got: Result) -> bool:
+    """``author_match``, or our author's name (two words or two Han characters at least)
+    inside the truth's byline on word boundaries: "By Kelli Miller WebMD Health News"."""
+    if author_match(expected, got):
+        return True
+    want = _ws(expected).lower()
+    for value in (got.author, got.source, got.editor):
+        name = _ws(value).lower()
+        if len(name.split()) < 2 and len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
+            continue
+        if re.search(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", want):
+            return True
+    return False
+
+
 def published_match(expected: str, got: Result, tz: tzinfo) -> bool:
     """Same minute when the truth has a time, else the same day (or month/year for partial
     truths), compared in the truth's zone: its own offset, else ``tz`` for Chinese datasets,
@@ -321,7 +353,10 @@ def _score(
         if not hit:
             shown = got.published.isoformat() if got.published else None
             s.failures["published"].append(f"{name}: want {case['published']!r} got {shown}")
+    if case["title"] and "title" in produces:
+        s.title_headline.append(title_headline_match(case["title"], got.title))
     if case["author"] and "author" in produces:
+        s.author_in_byline.append(author_in_byline(case["author"], got))
         hit = author_match(case["author"], got)
         s.author.append(hit)
         if not hit:
@@ -399,6 +434,22 @@ def article_table(table: dict[tuple[str, str], dict[str, Scores]]) -> list[str]:
     return rows
 
 
+def second_readings(table: dict[tuple[str, str], dict[str, Scores]]) -> list[str]:
+    rows = [
+        "| dataset | system | title | title, truth minus a site suffix | author/source "
+        "| author/source, our name inside the truth byline |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for (dataset, _quality), by_system in sorted(table.items()):
+        for system, s in by_system.items():
+            if s.title or s.author:
+                rows.append(
+                    f"| {dataset} | {system} | {_rate(s.title)} | {_rate(s.title_headline)} "
+                    f"| {_rate(s.author)} | {_rate(s.author_in_byline)} |"
+                )
+    return rows
+
+
 def overall_timing(table: dict[tuple[str, str], dict[str, Scores]]) -> list[str]:
     rows = ["| system | pages | median ms/page | pages/s |", "|---|---:|---:|---:|"]
     systems = next(iter(table.values())).keys() if table else []
@@ -444,6 +495,12 @@ def main(argv: list[str] | None = None) -> int:
     nows = ", ".join(f"{d} {t.date()}" for d, t in sorted(DATASET_NOW.items()))
     out = [f"### Articles (corpus {corpus.name}, now = {nows}, else {NOW.date()})", ""]
     out += article_table(table)
+    out += [
+        "",
+        "### Second readings of title and author (the strict figures above are the scores)",
+        "",
+        *second_readings(table),
+    ]
     out += ["", "### Time per article page, all datasets", "", *overall_timing(table)]
     if not args.only:
         out += ["", "### List pages (feedsvc.extract.extract_list)", "", *score_lists(corpus)]
