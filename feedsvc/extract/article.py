@@ -36,6 +36,7 @@ from feedsvc.extract.dates import (
     ParsedTime,
     date_from_url,
     find_datetime_in_text,
+    find_labelled_datetime,
     has_date_label,
     month_at_line_end,
     parse_datetime,
@@ -202,9 +203,16 @@ def _text_published(
         candidates: list[str], *, labelled: bool, needs_time: bool = False
     ) -> ParsedTime | None:
         for line in candidates:
-            if labelled and not has_date_label(line):
-                continue
-            found = find_datetime_in_text(line, tz=tz, now=now)
+            if labelled:
+                # The date right after its label; on a short line the label may follow it
+                # ("2006年12月27日（京港台时间）").
+                found = find_labelled_datetime(line, tz=tz, now=now)
+                if found is None and len(line) <= _SHORT_DATELINE and has_date_label(line):
+                    found = find_datetime_in_text(line, tz=tz, now=now)
+            elif _VERSION.search(line):
+                continue  # a build stamp: "播放器 3.4.40 (2019-9-5 9:38:01 PM)"
+            else:
+                found = find_datetime_in_text(line, tz=tz, now=now)
             if found and found.value <= latest and (found.has_time or not needs_time):
                 return found
         return None
@@ -215,6 +223,9 @@ def _text_published(
         for line in (lines[idx + 1 : idx + 1 + _TITLE_WINDOW] if idx is not None else [])
         if len(line) <= 120
     ]
+    pieced = _pieced_dateline(after)
+    if pieced:
+        after.insert(0, pieced)
     short = [line for line in lines if len(line) <= 120]
     found = (
         first(near, labelled=True),
@@ -233,6 +244,29 @@ def _text_published(
     if found[0] is None:
         found = (_month_credit(short, tz, now), "heuristic")
     return (found[0], found[1], False) if found[0] is not None else None
+
+
+# A software version before a build date on the same line; dotted dates (2019.9.5) have a
+# four-digit first number, European ones (05.09.2019) a four-digit last.
+_VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,3}\.\d{1,3}(?![\d.])")
+_SHORT_DATELINE = 40
+_YEAR_LINE = re.compile(r"(?:19|20)\d\d")
+_MONTH_DAY_LINE = re.compile(r"(\d{1,2})[/\-.](\d{1,2})")
+_CLOCK_LINE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+
+
+def _pieced_dateline(lines: list[str]) -> str | None:
+    """A dateline that a date widget splits over lines — year, month/day, time (Tencent
+    News: "2019" / "09/07" / "19:02") — put back together as "2019-09-07 19:02"."""
+    for i in range(len(lines) - 1):
+        if not _YEAR_LINE.fullmatch(lines[i]):
+            continue
+        md = _MONTH_DAY_LINE.fullmatch(lines[i + 1])
+        if md is None:
+            continue
+        clock = lines[i + 2] if i + 2 < len(lines) and _CLOCK_LINE.fullmatch(lines[i + 2]) else ""
+        return f"{lines[i]}-{md[1]}-{md[2]} {clock}".strip()
+    return None
 
 
 def _month_credit(lines: list[str], tz: tzinfo, now: datetime) -> ParsedTime | None:

@@ -21,6 +21,7 @@ __all__ = [
     "ParsedTime",
     "date_from_url",
     "find_datetime_in_text",
+    "find_labelled_datetime",
     "month_at_line_end",
     "parse_datetime",
 ]
@@ -357,16 +358,27 @@ def find_datetime_in_text(text: str, *, tz: tzinfo, now: datetime) -> ParsedTime
     A date right after a label (日期, 发布时间, 时间, 发表于, Published, Posted on, Updated…)
     wins over an earlier unlabelled one; otherwise the first date in the text.
     """
-    _check_now(now)
     s = _normalize(text)
     if not s:
         return None
+    labelled = find_labelled_datetime(s, tz=tz, now=now)
+    if labelled is not None:
+        return labelled
+    found = _search(s, 0, len(s), tz, now)
+    return None if found is None else found[1]
+
+
+def find_labelled_datetime(text: str, *, tz: tzinfo, now: datetime) -> ParsedTime | None:
+    """The date right after a date label in ``text`` (``发布时间：2023-05-18``), or None: a
+    label word elsewhere in the line ("复制当前时间的页面地址 … 3.4.40 (2019-9-5 …)") does
+    not make another date on it a labelled one."""
+    _check_now(now)
+    s = _normalize(text)
     for label in _LABEL.finditer(s):
         found = _search(s, label.end(), min(len(s), label.end() + _LABEL_WINDOW), tz, now)
         if found is not None and found[0] - label.end() <= 3:
             return found[1]
-    found = _search(s, 0, len(s), tz, now)
-    return None if found is None else found[1]
+    return None
 
 
 def has_date_label(text: str) -> bool:

@@ -139,3 +139,17 @@ def test_relative_times_resolve_once_against_the_fetch_time() -> None:
     # Re-extracting later gives a later value: which is why the store keeps the first one
     # (store/articles.py only replaces a fallback time), so the feed never churns.
     assert normalized(html, None, NOW + timedelta(hours=1)) == first + timedelta(hours=1)
+
+
+def test_a_dateline_split_by_a_date_widget_beats_a_player_build_stamp() -> None:
+    body = (
+        "<h1>潍坊经济运行稳中向好</h1>"
+        "<div class='left-stick'><div class='year'><span>2023</span></div>"
+        "<div class='md'>05/18</div><div class='time'>10:20</div></div>"
+        f"<div class='article'>{PARAS}</div>"
+        "<div class='player-menu'><div>复制当前时间的页面地址</div>"
+        "<div>视频信息 复制当前时间的页面地址 复制调试信息 3.4.40 (2023-5-5 9:38:01 PM)</div></div>"
+    )
+    got = run(page(body))
+    assert got.published == datetime(2023, 5, 18, 10, 20, tzinfo=SH)
+    assert got.published_has_time

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.extract import date_from_url, find_datetime_in_text, parse_datetime
+from feedsvc.extract.dates import find_labelled_datetime
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2023, 5, 18, 12, 0, tzinfo=SH)  # a Thursday, noon in Shanghai
@@ -179,3 +180,18 @@ def test_find_is_fast() -> None:
     for _ in range(1000):
         find_datetime_in_text(line, tz=SH, now=NOW)
     assert time.perf_counter() - start < 1.0  # ~20 µs each; generous for slow CI
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("发布时间：2023-05-18 10:20", sh(2023, 5, 18, 10, 20)),
+        ("Posted on May 3, 2023 by Bob", sh(2023, 5, 3)),
+        # a label word elsewhere in the line does not make its date a labelled one
+        ("复制当前时间的页面地址 复制调试信息 3.4.40 (2023-5-5 9:38:01 PM)", None),
+        ("2023-05-18 10:20 来源：新华社", None),
+    ],
+)
+def test_find_labelled_datetime(text: str, expected: datetime | None) -> None:
+    got = find_labelled_datetime(text, tz=SH, now=NOW)
+    assert (got.value if got else None) == expected
