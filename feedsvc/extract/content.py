@@ -177,15 +177,29 @@ def _is_substantial(el: lxml.html.HtmlElement, page_marks: int = 0) -> bool:
     return _prose_marks(el) * 2 >= page_marks
 
 
+_MAX_HEADING = 30
+
+
 def is_related_heading(text: str) -> bool:
-    return len(text) <= 30 and RELATED_HEADINGS.match(text) is not None
+    return len(text) <= _MAX_HEADING and RELATED_HEADINGS.match(text) is not None
+
+
+def _text_within(el: lxml.html.HtmlElement, limit: int) -> bool:
+    """Whether the element's text could be ``limit`` characters or fewer, stopping early:
+    computing the full text of every big container made this scan quadratic."""
+    seen = 0
+    for piece in el.itertext():
+        seen += len("".join(piece.split()))
+        if seen > limit:
+            return False
+    return True
 
 
 def _related_blocks(root: lxml.html.HtmlElement) -> Iterable[lxml.html.HtmlElement]:
     """Elements that belong to a 相关阅读 / 热门文章 / Related… block."""
     out: list[lxml.html.HtmlElement] = []
     for el in list(iter_elements(root)):
-        if el.tag in ("html", "body") or len(el) > 6:
+        if el.tag in ("html", "body") or len(el) > 6 or not _text_within(el, _MAX_HEADING):
             continue
         own = text_of(el)
         if not own or not is_related_heading(own):
