@@ -342,30 +342,32 @@ def test_lead_image_from_content_skips_decoration(images: str, expected: str | N
     assert got.provenance.get("image") == ("heuristic" if expected else None)
 
 
-def test_headline_above_the_dateline_overrules_a_site_wide_title() -> None:
-    html = (
-        "<html><head><title>谢谢您访问〖关注中国中心〗</title></head><body>"
-        "<div><a href='/'>首页</a> <a href='/r'>人物</a> <a href='/c'>个人专栏</a></div>"
-        "<p><b>孙丰：巴黎举行座谈会</b></p><p>作者： 来源： 发布日期： 2005-7-5 9:23</p>"
-        f"{PARAS}</body></html>"
-    )
-    assert run(html).title == "孙丰：巴黎举行座谈会"
-
-
-def test_a_title_headline_the_body_shows_on_its_own_line_stands() -> None:
-    html = (
-        "<html><head><title>海姑娘 | blog.example.com</title></head><body>"
-        "<div>海姑娘</div><p>（摘自一本书的前言部分，作者自述）</p><p>发表时间：2005-7-5</p>"
-        f"{PARAS}</body></html>"
-    )
-    assert run(html).title == "海姑娘"
-
-
-def test_a_channel_banner_is_not_the_headline() -> None:
-    html = (
-        "<html><head><title>四年前中500万现穷困潦倒 一夜暴富后如何经营__商贸_产业资讯_新浪网"
-        "</title></head><body><div class='nav'><div class='title'>产业资讯</div>"
-        "<a>企业短信</a></div>"
-        f"{PARAS}</body></html>"
-    )
-    assert run(html).title == "四年前中500万现穷困潦倒 一夜暴富后如何经营"
+@pytest.mark.parametrize(
+    ("title_tag", "body", "expected"),
+    [
+        # the headline above the dateline overrules a site-wide <title>
+        (
+            "谢谢您访问〖关注中国中心〗",
+            "<div><a href='/'>首页</a> <a href='/r'>人物</a> <a href='/c'>个人专栏</a></div>"
+            "<p><b>孙丰：巴黎举行座谈会</b></p><p>作者： 来源： 发布日期： 2005-7-5 9:23</p>",
+            "孙丰：巴黎举行座谈会",
+        ),
+        # a <title> headline that the body shows on a line of its own stands
+        (
+            "海姑娘 | blog.example.com",
+            "<div>海姑娘</div><p>（摘自一本书的前言部分，作者自述）</p><p>发表时间：2005-7-5</p>",
+            "海姑娘",
+        ),
+        # a channel banner is not the headline
+        (
+            "四年前中500万现穷困潦倒 一夜暴富后如何经营__商贸_产业资讯_新浪网",
+            "<div class='nav'><div class='title'>产业资讯</div><a>企业短信</a></div>",
+            "四年前中500万现穷困潦倒 一夜暴富后如何经营",
+        ),
+    ],
+)
+def test_title_against_site_wide_titles_and_banners(
+    title_tag: str, body: str, expected: str
+) -> None:
+    html = f"<html><head><title>{title_tag}</title></head><body>{body}{PARAS}</body></html>"
+    assert run(html).title == expected
