@@ -212,7 +212,7 @@ def _text_published(
             elif _VERSION.search(line):
                 continue  # a build stamp: "播放器 3.4.40 (2019-9-5 9:38:01 PM)"
             else:
-                found = find_datetime_in_text(line, tz=tz, now=now)
+                found = find_datetime_in_text(line, tz=tz, now=now, bare_day_words=False)
             if found and found.value <= latest and (found.has_time or not needs_time):
                 return found
         return None
@@ -307,7 +307,10 @@ def _time_element(root: lxml.html.HtmlElement, tz: tzinfo, now: datetime) -> Par
     for el in root.xpath("//*[@itemprop='datePublished'] | //time[@pubdate] | //time[@datetime]"):
         if not isinstance(el, lxml.html.HtmlElement):
             continue
-        raw = el.get("datetime") or el.get("content") or text_of(el)
+        # <abbr title="2016-12-06T12:06:00-08:00">12:06 PM</abbr>: the microformat's
+        # machine-readable value is in the title.
+        machine = el.get("title") if el.tag == "abbr" else None
+        raw = el.get("datetime") or el.get("content") or machine or text_of(el)
         parsed = _parse_time(raw, tz, now)
         if parsed:
             return parsed

@@ -331,10 +331,15 @@ def _parse_iso(s: str, tz: tzinfo, now: datetime) -> ParsedTime | None:
     return ParsedTime(value, has_time)
 
 
+_BARE_DAY_LINE = 12  # a line this short may be just "昨天" or "Yesterday" under a title
+
+
 def _search(
-    s: str, start: int, end: int, tz: tzinfo, now: datetime
+    s: str, start: int, end: int, tz: tzinfo, now: datetime, *, bare_day_words: bool = True
 ) -> tuple[int, ParsedTime] | None:
-    """The earliest valid date in ``s[start:end]`` and where it starts."""
+    """The earliest valid date in ``s[start:end]`` and where it starts. Without
+    ``bare_day_words`` a 今天/昨天/today without a clock counts only on a short line: in
+    prose ("Today, we're excited…", "今天上午，市政府…") it is a word, not a dateline."""
     best: tuple[int, int, ParsedTime] | None = None
     for pattern, build in _PATTERNS:
         pos = start
@@ -342,6 +347,14 @@ def _search(
             m = pattern.search(s, pos, end)
             if m is None or (best is not None and m.start() > best[0]):
                 break
+            if (
+                pattern is _DAY_WORD
+                and not bare_day_words
+                and m["h"] is None
+                and len(s) > _BARE_DAY_LINE
+            ):
+                pos = m.start() + 1
+                continue
             parsed = build(m, tz, now)
             if parsed is not None:
                 length = m.end() - m.start()
@@ -352,11 +365,15 @@ def _search(
     return None if best is None else (best[0], best[2])
 
 
-def find_datetime_in_text(text: str, *, tz: tzinfo, now: datetime) -> ParsedTime | None:
+def find_datetime_in_text(
+    text: str, *, tz: tzinfo, now: datetime, bare_day_words: bool = True
+) -> ParsedTime | None:
     """Find a date inside a longer line such as ``日期: 2023-05-18 10:20 来源:…``.
 
     A date right after a label (日期, 发布时间, 时间, 发表于, Published, Posted on, Updated…)
-    wins over an earlier unlabelled one; otherwise the first date in the text.
+    wins over an earlier unlabelled one; otherwise the first date in the text. Pass
+    ``bare_day_words=False`` for lines that may be prose: an unlabelled 今天/today without a
+    clock then counts only on a short line.
     """
     s = _normalize(text)
     if not s:
@@ -364,7 +381,7 @@ def find_datetime_in_text(text: str, *, tz: tzinfo, now: datetime) -> ParsedTime
     labelled = find_labelled_datetime(s, tz=tz, now=now)
     if labelled is not None:
         return labelled
-    found = _search(s, 0, len(s), tz, now)
+    found = _search(s, 0, len(s), tz, now, bare_day_words=bare_day_words)
     return None if found is None else found[1]
 
 

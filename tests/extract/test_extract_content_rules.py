@@ -153,3 +153,17 @@ def test_a_dateline_split_by_a_date_widget_beats_a_player_build_stamp() -> None:
     got = run(page(body))
     assert got.published == datetime(2023, 5, 18, 10, 20, tzinfo=SH)
     assert got.published_has_time
+
+
+def test_abbr_microformat_time_and_prose_today_is_not_a_dateline() -> None:
+    body = (
+        "<p>06 December 2016</p><h1>潍坊经济运行稳中向好</h1>"
+        "<p>Posted by <a>Andrew Hayden</a></p>"
+        "<p>Today, we're excited to share a new approach that goes further.</p>"
+        f"<div class='article'>{PARAS}</div>"
+        "<abbr class='published' itemprop='datePublished' title='2016-12-06T12:06:00-08:00'>"
+        "12:06 PM</abbr>"
+    )
+    got = run(page(body))
+    assert got.published == datetime(2016, 12, 6, 20, 6, tzinfo=UTC)
+    assert got.provenance["published"] == "time-element"

@@ -195,3 +195,25 @@ def test_find_is_fast() -> None:
 def test_find_labelled_datetime(text: str, expected: datetime | None) -> None:
     got = find_labelled_datetime(text, tz=SH, now=NOW)
     assert (got.value if got else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # in prose a day word is a word, not a dateline
+        ("Today, we're excited to share a new approach that goes further", None),
+        ("今天上午，市政府召开常务会议，研究部署下一步工作。", None),
+        # alone on a short line, or with its clock, it is one
+        ("昨天", sh(2023, 5, 17)),
+        ("Yesterday", sh(2023, 5, 17)),
+        ("评论 12 · 昨天 10:20 · 阅读 3456", sh(2023, 5, 17, 10, 20)),
+    ],
+)
+def test_day_words_in_lines_that_may_be_prose(text: str, expected: datetime | None) -> None:
+    got = find_datetime_in_text(text, tz=SH, now=NOW, bare_day_words=False)
+    assert (got.value if got else None) == expected
+
+
+def test_day_words_count_by_default_in_list_rows() -> None:
+    got = find_datetime_in_text("中国新闻网 · 昨天 · 1234阅读", tz=SH, now=NOW)
+    assert got is not None and got.value == sh(2023, 5, 17)
