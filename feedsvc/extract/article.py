@@ -408,7 +408,7 @@ def _last_paragraph_credit(lines: list[str], text: str) -> str | None:
 def _usable_author(value: str | None, site_name: str | None) -> str | None:
     if not value:
         return None
-    value = clean_text(value)
+    value = _CONTACT.sub("", clean_text(value)).strip()
     if value.startswith(("http://", "https://", "/")) or "@" in value:
         return None
     if site_name and value == site_name:
@@ -422,15 +422,21 @@ def _usable_author(value: str | None, site_name: str | None) -> str | None:
     return value if len(value) <= 100 else None
 
 
+_CHANNEL_WORD = 4
+
+
 def _names_the_site(value: str, title_site: str) -> bool:
     """The author meta is the publisher named in ``<title>``'s site part: its brand at the
     start of a channel's name (meta author 网易 on 163.com pages titled "…_网易新闻"), or
     the same host name (CSDN.NET). A person's name equal to the part stays: blogs end
     their titles with the writer ("… | Eleanor Ainge Roy")."""
-    v, s = value.replace(" ", "").lower(), title_site.replace(" ", "").lower()
+    if " " in value.strip():
+        return False  # a person's full name ("Bradley M. Kuhn ( Brad )" ends a blog's title)
+    v, s = value.strip().lower(), title_site.replace(" ", "").lower()
     if v == s:
         return re.fullmatch(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", v) is not None
-    return len(v) >= 2 and s.startswith(v)
+    # the brand and a short channel word after it: 网易 + 新闻/财经/订阅
+    return len(v) >= 2 and s.startswith(v) and len(s) - len(v) <= _CHANNEL_WORD
 
 
 def _title_site_part(root: lxml.html.HtmlElement) -> str | None:
@@ -669,6 +675,23 @@ def _structured_fields(
         f.provenance["canonical_url"] = "meta"
 
 
+# A writer's home page or mail address in parentheses: "Bradley M. Kuhn (http://ebb.org/bkuhn/)".
+_CONTACT = re.compile(r"\s*[(<\[]\s*(?:https?://|mailto:|www\.|[\w.+-]+@)[^)>\]]*[)>\]]")
+_EDITED_BY = re.compile(r"\s+(?:edited|reviewed|fact[- ]checked) by\s+", re.I)
+
+
+def _split_credits(author: str | None) -> tuple[str | None, str | None]:
+    """The writer without contact links, and the editor a byline names after "Edited by"
+    ("Rob Ewaschuk Edited by Betsy Beyer")."""
+    if not author:
+        return author, None
+    author = _CONTACT.sub("", author).strip()
+    parts = _EDITED_BY.split(author, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        return parts[0].strip(), parts[1].strip()
+    return author or None, None
+
+
 def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
     def s(name: str) -> str | None:
         value = f.get(name)
@@ -682,13 +705,18 @@ def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
     provenance = dict(f.provenance)
     if meta.lang:
         provenance["language"] = "meta"
+    author, edited_by = _split_credits(s("author"))
+    editor = s("editor")
+    if editor is None and edited_by is not None:
+        editor = edited_by
+        provenance["editor"] = provenance.get("author", "heuristic")
     return ExtractedArticle(
         url=page_url,
         title=s("title"),
         published=published.value if published else None,
         published_has_time=published.has_time if published else False,
         modified=modified.value if modified else None,
-        author=s("author"),
+        author=author,
         source_name=s("source_name"),
         category=s("category"),
         content_html=s("content_html"),
@@ -697,5 +725,5 @@ def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
         canonical_url=s("canonical_url"),
         language=meta.lang,
         provenance=provenance,
-        editor=s("editor"),
+        editor=editor,
     )

@@ -63,6 +63,13 @@ _BY = re.compile(
     r"^(?i:written\s+)?(?i:by)\s*[:]?\s+(?P<v>[A-Z][\w.'’-]*"
     r"(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|der|la|le))*)"
 )
+# A sentence that a hard-wrapped line happens to start with "by": "by Turkey for
+# convenience sake. The third I sometimes carried…": a function word after the name means
+# the sentence goes on.
+_PROSE_GOES_ON = re.compile(
+    r"\s+(?:for|to|the|of|in|on|at|with|was|were|is|are|who|which|that|as|from|his|her"
+    r"|their|its|had|has|have|would|will|could|should|into|than|when|while)\b"
+)
 # French/Spanish/Portuguese/German bylines ("Par Jean Dupont", "Por Ana Pérez y Luis Gil",
 # "Von Max Muster"). Case matters here, unlike "By": "Von Berlin aus …" is prose, so every
 # word must be a capitalised name or a particle, up to the line's end or a separator.
@@ -231,7 +238,9 @@ def _author_in(line: str) -> str | None:
             if names:
                 return names
         m = _BY.match(line)
-        if m:
+        # Bylines say "By"; a lower-case "by" starting a line may be a wrapped sentence.
+        prose = line[:1] == "b" and _PROSE_GOES_ON.match(line[m.end() :]) if m else False
+        if m and not prose:
             value = re.sub(r"\s+(?:and|&)$", "", m["v"].strip())
             if _plausible(value) and len(value.split()) <= 6:
                 return value

@@ -229,6 +229,11 @@ def test_a_copy_of_the_title_after_the_body_lends_no_byline() -> None:
             "Eleanor Ainge Roy",
         ),
         ("Harbour breakwater approved | Coast News", "Jane Doe", "Jane Doe"),
+        (
+            "On Recent Events - Bradley M. Kuhn ( Brad ) ( bkuhn )",
+            "Bradley M. Kuhn",
+            "Bradley M. Kuhn",
+        ),
     ],
 )
 def test_meta_author_naming_the_site_in_the_title(
@@ -238,3 +243,31 @@ def test_meta_author_naming_the_site_in_the_title(
         "<title>Harbour breakwater approved | Coast News</title>", f"<title>{title}</title>"
     )
     assert author_of(html) == expected
+
+
+def test_a_prose_line_starting_with_by_is_no_byline() -> None:
+    assert find_byline(["by Turkey for convenience sake. The third I sometimes"]).author is None
+    assert find_byline(["By Jane Doe for The Harbour Times"]).author == "Jane Doe"
+
+
+@pytest.mark.parametrize(
+    ("markup", "author", "editor"),
+    [
+        (
+            '<meta name="author" content="Bradley M. Kuhn (http://ebb.org/bkuhn/)">',
+            "Bradley M. Kuhn",
+            None,
+        ),
+        ('<meta name="author" content="Jane Doe <jane@example.org>">', "Jane Doe", None),
+        (
+            '<meta name="author" content="Rob Ewaschuk Edited by Betsy Beyer">',
+            "Rob Ewaschuk",
+            "Betsy Beyer",
+        ),
+    ],
+)
+def test_contact_links_and_edited_by_leave_the_author_name(
+    markup: str, author: str, editor: str | None
+) -> None:
+    got = extract_article(page(head=markup), URL, selectors=None, tz=UTC, now=NOW)
+    assert (got.author, got.editor) == (author, editor)
