@@ -96,6 +96,7 @@ _AUTHOR_META = (
     "parsely-author",
 )
 _SOURCE_META = ("source", "contentsource", "articlesource", "article:source")
+_SOURCE_LABEL = re.compile(r"^\s*(?:来源|稿源|出处|source)\s*[:：]\s*", re.I)  # "来源：人民日报"
 _SECTION_META = ("article:section", "columnname", "catalogname", "section", "parsely-section")
 _DESCRIPTION_META = ("og:description", "description", "twitter:description")
 _IMAGE_META = (
@@ -332,7 +333,14 @@ _FOLLOW_BUTTON = re.compile(r"\s*[+＋]?\s*(?:加关注|关注|订阅|follow(?: 
 
 def _author_classed(el: lxml.html.HtmlElement) -> bool:
     tokens = (el.get("class") or "").split()
-    return any(_AUTHOR_CLASS.match(t) and "comment" not in t.lower() for t in tokens)
+    return any(
+        _AUTHOR_CLASS.match(t) and "comment" not in t.lower() and not _AD_TOKEN.match(t)
+        for t in tokens
+    )
+
+
+# An advertisement's advertiser ("<span class='ad-author'>高爆打金传奇</span><span>广告</span>").
+_AD_TOKEN = re.compile(r"^(?:ad|ads|advert\w*)(?:[-_]|$)", re.I)
 
 
 def _in_other_piece(el: lxml.html.HtmlElement, marked: bool) -> bool:
@@ -410,6 +418,9 @@ def _usable_author(value: str | None, site_name: str | None) -> str | None:
         return None
     value = _CONTACT.sub("", clean_text(value)).strip()
     if value.startswith(("http://", "https://", "/")) or "@" in value:
+        return None
+    # CMS user ids and account handles, not names: "103553", "sina_mobile".
+    if value.isdigit() or re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", value):
         return None
     if site_name and value == site_name:
         return None
@@ -592,7 +603,7 @@ def extract_article(
     f.offer("author", rest.author, "text-pattern")
     site_name = meta.get("og:site_name")
     f.offer("author", _meta_author(meta, site_name, _title_site_part(root)), "meta")
-    f.offer("source_name", meta.get(*_SOURCE_META), "meta")
+    f.offer("source_name", _SOURCE_LABEL.sub("", meta.get(*_SOURCE_META) or ""), "meta")
 
     if "category" not in f.values:
         f.offer(

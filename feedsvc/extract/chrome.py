@@ -50,6 +50,15 @@ _NAME_BEFORE_SOURCE = re.compile(
 _ROLE_THEN_NAME = re.compile(
     r"^[^\s:：]{0,12}?(?:作者|记者|评论员|撰稿人|研究员)\s*(?P<n>[\u4e00-\u9fff·]{2,4})(?![\u4e00-\u9fff])"
 )
+_ROLE_WORDS = (
+    "作者", "记者", "评论员", "撰稿人", "研究员", "教授", "讲师", "博士", "主任", "部长",
+    "院长", "所长", "主编", "总编", "分析师", "经济学家", "专家", "学者", "会长", "理事长",
+)  # fmt: skip
+# Roles first and the person last, however long the roles: "作者：中国国际经济交流中心
+# 世界经济研究部部长，“一带一路”研究部部长、研究员徐占忱）" (the name closes the value).
+_ROLES_THEN_NAME_AT_END = re.compile(
+    rf"(?:{'|'.join(_ROLE_WORDS)})\s*(?P<n>[\u4e00-\u9fff·]{{2,4}})(?:\s*[)）】\]]|\s|$)"
+)
 # Forum and blog posts: "ggjjzhzz 发表于 2005-9-15 11:46:00".
 _POSTED_BY = re.compile(
     r"^(?P<v>[\w\u4e00-\u9fff·.-]{2,20})\s*(?:发表于|发布于|发表在)\s*[:：]?\s*\d"
@@ -99,16 +108,27 @@ def _plausible(value: str) -> bool:
     return 0 < len(value) <= _MAX_VALUE and _NAME_CHARS.match(value) is not None
 
 
+_OTHER_CREDITS = frozenset(["实习生", "通讯员", "见习记者", "摄影", "摄影记者", "摄像", "编辑"])
+
+
 def _reporter_names(value: str) -> str | None:
     # "记者 张三 李四 报道": keep the short name tokens, stop at the first non-name word.
     names: list[str] = []
     for token in re.split(r"[\s、，,/]+", _cut(value)):
         if not token:
             continue
+        if token in _OTHER_CREDITS:
+            break  # "记者 王小明 实习生 李华": the intern is credited, not the reporter
         if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", token) and not token.endswith(("报道", "摄")):
             names.append(token)
-        else:
-            break
+            continue
+        # "…中国记者 中国名牌 中国传媒科技 环球…" is a row of links to publications: a long
+        # word after the "names" that is no dateline or credit ("北京报道", "摄") ends none.
+        if re.fullmatch(r"[\u4e00-\u9fff]{5,}", token) and not token.endswith(
+            ("报道", "摄", "电", "讯")
+        ):
+            return None
+        break
     return " ".join(names) or None
 
 
@@ -225,11 +245,12 @@ def _author_in(line: str) -> str | None:
     m = _AUTHOR.search(line)
     if m:
         # "文/观察者网专栏作者 王文": the outlet and role come first, the person last.
-        role = _ROLE_THEN_NAME.match(m["v"])
+        role = _ROLE_THEN_NAME.match(m["v"]) or _ROLES_THEN_NAME_AT_END.search(m["v"])
         if role:
             return role["n"]
         value = " ".join(p for p in re.split(r"[\s、，,]+", _cut(m["v"])) if p)
-        if _plausible(value):
+        # "作者：中国国际经济交流中心世界经济研究部部长，…" names a post, not a person.
+        if _plausible(value) and not value.endswith(_ROLE_WORDS):
             return value
     if len(line) <= 80:
         m = _REPORTER.search(line)

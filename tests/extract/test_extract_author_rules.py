@@ -271,3 +271,51 @@ def test_contact_links_and_edited_by_leave_the_author_name(
 ) -> None:
     got = extract_article(page(head=markup), URL, selectors=None, tz=UTC, now=NOW)
     assert (got.author, got.editor) == (author, editor)
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        # roles first, the person last, however long the roles
+        (
+            "（本文来源：经济日报 作者：中国国际经济交流中心世界经济研究部部长，"
+            "“一带一路”研究部部长、研究员徐占忱）",
+            "徐占忱",
+        ),
+        ("作者：北京大学教授王小明 2023-05-18", "王小明"),
+        ("作者：王文（中国人民大学教授）", "王文"),
+        # a post is not a person
+        ("作者：某某大学教授", None),
+        # a row of links to publications that happens to hold 记者
+        ("新华每日电讯 经济参考 半月谈 中证报 中国记者 中国名牌 中国传媒科技 环球", None),
+        # the intern is credited, not the reporter
+        ("本报记者 王小明 实习生 李华", "王小明"),
+    ],
+)
+def test_chinese_credit_lines(line: str, author: str | None) -> None:
+    assert find_byline([line]).author == author
+
+
+@pytest.mark.parametrize(
+    ("head", "after", "author", "source"),
+    [
+        # CMS user ids and account handles are not names
+        ('<meta name="author" content="103553">', "", None, None),
+        ('<meta name="author" content="sina_mobile">', "", None, None),
+        # a meta source keeps no label
+        ('<meta name="source" content="来源：人民日报">', "", None, "人民日报"),
+        # an advertisement's advertiser
+        (
+            "",
+            "<div class='ad-cell'><span class='ad-author'>高爆打金传奇</span>"
+            "<span>广告</span></div>",
+            None,
+            None,
+        ),
+    ],
+)
+def test_ids_handles_labels_and_advertisers(
+    head: str, after: str, author: str | None, source: str | None
+) -> None:
+    got = extract_article(page(head=head, after=after), URL, selectors=None, tz=UTC, now=NOW)
+    assert (got.author, got.source_name) == (author, source)
