@@ -691,11 +691,38 @@ _CONTACT = re.compile(r"\s*[(<\[]\s*(?:https?://|mailto:|www\.|[\w.+-]+@)[^)>\]]
 _EDITED_BY = re.compile(r"\s+(?:edited|reviewed|fact[- ]checked) by\s+", re.I)
 
 
+# What CMSes print when nobody is named: not a person, not a source.
+_PLACEHOLDERS = frozenset([
+    "佚名", "未知", "不详", "匿名", "网络", "网络整理", "网友", "互联网", "转载", "转载文章",
+    "系统管理员", "管理员", "本站", "本网", "admin", "administrator", "unknown", "anonymous",
+])  # fmt: skip
+# A credit's trailing role or platform label: "陈智 整合", "扬眼 企鹅号".
+_TRAILING_ROLE = re.compile(
+    r"(?:\s+(?:整合|整理|编译|综合|供稿|企鹅号|百家号|头条号|网易号|搜狐号))+$"
+)
+# Profile widgets glue counts to the name: "股市行情 总篇数919篇 暂无简介".
+_PROFILE_TOKEN = re.compile(r"\d|简介|粉丝|篇|关注")
+
+
+def _clean_credit(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = _TRAILING_ROLE.sub("", value).strip()
+    tokens = value.split()
+    if len(tokens) > 1 and re.search(r"[\u4e00-\u9fff]", value):
+        for i, token in enumerate(tokens[1:], start=1):
+            if _PROFILE_TOKEN.search(token):
+                value = " ".join(tokens[:i])
+                break
+    return None if not value or value.lower() in _PLACEHOLDERS else value
+
+
 def _split_credits(author: str | None) -> tuple[str | None, str | None]:
     """The writer without contact links, and the editor a byline names after "Edited by"
     ("Rob Ewaschuk Edited by Betsy Beyer")."""
+    author = _clean_credit(author)
     if not author:
-        return author, None
+        return None, None
     author = _CONTACT.sub("", author).strip()
     parts = _EDITED_BY.split(author, maxsplit=1)
     if len(parts) == 2 and parts[0].strip() and parts[1].strip():
@@ -728,7 +755,7 @@ def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
         published_has_time=published.has_time if published else False,
         modified=modified.value if modified else None,
         author=author,
-        source_name=s("source_name"),
+        source_name=_clean_credit(s("source_name")),
         category=s("category"),
         content_html=s("content_html"),
         summary=s("summary"),
@@ -736,5 +763,5 @@ def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
         canonical_url=s("canonical_url"),
         language=meta.lang,
         provenance=provenance,
-        editor=editor,
+        editor=_clean_credit(editor),
     )

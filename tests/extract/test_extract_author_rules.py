@@ -319,3 +319,23 @@ def test_ids_handles_labels_and_advertisers(
 ) -> None:
     got = extract_article(page(head=head, after=after), URL, selectors=None, tz=UTC, now=NOW)
     assert (got.author, got.source_name) == (author, source)
+
+
+@pytest.mark.parametrize(
+    ("head", "header", "author", "source"),
+    [
+        ('<meta name="author" content="佚名">', "", None, None),
+        ('<meta name="author" content="admin">', "", None, None),
+        ("", "<p>来源：转载文章</p>", None, None),
+        ("", "<p>作者：陈智 整合</p>", "陈智", None),
+        ("", "<div class='author'>扬眼 企鹅号</div>", "扬眼", None),
+        ("", "<div class='author'>股市行情 总篇数919篇 暂无简介</div>", "股市行情", None),
+        # a compound source keeps its own words
+        ("", "<p>来源：新浪财经-自媒体综合</p>", None, "新浪财经-自媒体综合"),
+    ],
+)
+def test_placeholders_roles_and_profile_counts_leave_credits(
+    head: str, header: str, author: str | None, source: str | None
+) -> None:
+    got = extract_article(page(header, head=head), URL, selectors=None, tz=UTC, now=NOW)
+    assert (got.author, got.source_name) == (author, source)
