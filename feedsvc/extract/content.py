@@ -61,8 +61,9 @@ _SHARE = re.compile(
 _CREDIT_LINE = re.compile(
     r"^[（(【\[]?\s*(?:责任编辑|编辑|责编|来源|作者|审核|校对|监制|出品)\s*[:：]"
 )
+# "版权所有者"/"版权所有人" (the copyright holder) is prose, not a notice.
 _COPYRIGHT = re.compile(
-    r"版权所有|版权声明|免责声明|平台声明|仅代表作者本人|不代表本(?:站|网)"
+    r"版权所有(?![者人方])|版权声明|免责声明|平台声明|仅代表作者本人|不代表本(?:站|网)"
     r"|copyright|©|all rights reserved|未经授权|禁止转载|不得转载|ICP备",
     re.I,
 )

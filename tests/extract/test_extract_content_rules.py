@@ -167,3 +167,14 @@ def test_abbr_microformat_time_and_prose_today_is_not_a_dateline() -> None:
     got = run(page(body))
     assert got.published == datetime(2016, 12, 6, 20, 6, tzinfo=UTC)
     assert got.provenance["published"] == "time-element"
+
+
+def test_a_paragraph_about_copyright_holders_is_not_a_copyright_notice() -> None:
+    body = (
+        "<h1>潍坊经济运行稳中向好</h1><div class='article'>"
+        f"{PARAS}<p>美国唱片工会表示：“播客在使用其它音乐时，一定要获得版权所有者的许可。”</p>"
+        "<p>版权所有 © 2023 潍坊新闻网 鲁ICP备12345678号</p></div>"
+    )
+    got = text(run(page(body)))
+    assert "版权所有者的许可" in got
+    assert "ICP备" not in got
