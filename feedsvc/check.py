@@ -196,7 +196,9 @@ class _Target:
     url: str
     text: str
     fetch: FetchResult | None
-    placeholder: bool = False  # a saved page with no known address
+    # A saved page whose address nobody gave: its links resolve against a guess, and
+    # nothing is fetched from a guessed host (it may be a real site somewhere else).
+    guessed: bool = False
 
 
 async def _load(
@@ -212,7 +214,7 @@ async def _load(
         guessed = guess_page_url(parse_html(decoded.text))
         url = guessed or _FALLBACK_BASE + path.name
         notes.append(f"no --base-url: links resolve against {url} (guessed)")
-        return _Target(url, decoded.text, None, placeholder=guessed is None)
+        return _Target(url, decoded.text, None, guessed=True)
     fetch = await fetcher.fetch(target, allow_private=settings.allow_private_networks)
     return _Target(fetch.final_url, fetch.text, fetch)
 
@@ -259,9 +261,12 @@ async def run_check(
             return result
         result = await asyncio.to_thread(_list_result, page, selectors, tz, now)
         result.notes = notes + result.notes
-        if result.items and page.placeholder:
+        if result.items and page.guessed:
             result.article_url = result.items[0].url
-            result.article_error = "not fetched: give --base-url to resolve the saved page's links"
+            result.article_error = (
+                "not fetched: the saved page's address is a guess; give --base-url to fetch"
+                " its first article"
+            )
         elif result.items:
             first = result.items[0]
             result.article_url = first.url

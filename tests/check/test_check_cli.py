@@ -170,7 +170,36 @@ def test_saved_file_without_base_url_says_what_it_guessed(
     assert code == EXIT_OK
     assert "note: no --base-url: links resolve against http://localhost/index.html" in out
     assert out.count("\n       http://localhost/gzdt/2023") == 10
-    assert "not fetched: give --base-url" in out
+    assert "not fetched: the saved page's address is a guess" in out
+
+
+def test_saved_file_with_a_guessed_host_fetches_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The page links a host absolutely, so that host is the guess; it listens but must
+    # never see a connection: a guess may be somebody else's real site.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    host = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    rows = "".join(
+        f"<li><a href='{host}/news/2023-05-{day:02d}/{day}.html'>"
+        f"城市新闻标题第{day}条的内容摘要</a><span>2023-05-{day:02d}</span></li>"
+        for day in range(1, 11)
+    )
+    saved = tmp_path / "list.html"
+    saved.write_text(f"<html><body><ul class='news'>{rows}</ul></body></html>", encoding="utf-8")
+    try:
+        code, out, _ = run_check(capsys, str(saved))
+        listener.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    finally:
+        listener.close()
+    assert code == EXIT_OK
+    assert f"links resolve against {host}/ (guessed)" in out
+    assert out.count(f"       {host}/news/2023-05-") == 10
+    assert "not fetched: the saved page's address is a guess" in out
 
 
 def test_article_mode(capsys: pytest.CaptureFixture[str]) -> None:
