@@ -488,9 +488,9 @@ def _summary(text: str, description: str | None) -> str | None:
     return description
 
 
-def _first_image(html: str | None, page_url: str, decorative: set[str]) -> str | None:
-    """The first illustrating picture of the content. ``decorative`` holds the page's
-    icons found before readability dropped their width and height."""
+def _first_image(html: str | None, page_url: str) -> str | None:
+    """The first illustrating picture of the content (icons with a declared size left
+    before readability, see ``_drop_decorations``)."""
     if not html:
         return None
     try:
@@ -502,20 +502,16 @@ def _first_image(html: str | None, page_url: str, decorative: set[str]) -> str |
         if not src or src.startswith("data:") or _is_decoration(img, src):
             continue
         url = absolute_url(page_url, src)
-        if url and url != page_url and url not in decorative:
+        if url and url != page_url:
             return url
     return None
 
 
-def _decorative_images(root: lxml.html.HtmlElement, page_url: str) -> set[str]:
-    found: set[str] = set()
-    for img in iter_elements(root, "img"):
+def _drop_decorations(root: lxml.html.HtmlElement) -> None:
+    for img in list(iter_elements(root, "img")):
         src = (img.get("src") or "").strip()
         if src and not src.startswith("data:") and _is_decoration(img, src):
-            url = absolute_url(page_url, src)
-            if url:
-                found.add(url)
-    return found
+            img.drop_tree()  # keeps the tail text
 
 
 # Pictures that decorate the page rather than illustrate the story: icons and markers
@@ -586,8 +582,11 @@ def extract_article(
     # Bylines anywhere on the page, but not in sidebars: teasers of other articles name
     # their own reporters ("潍坊晚报讯（记者 张建国）…").
     fix_lazy_images(root)
-    decorative = _decorative_images(root, page_url)
     stripped = copy.deepcopy(root)
+    # Icons and template pictures are no content: a feed reader would show a 13×12 marker
+    # or a share button as a picture. Their sizes are read here, before readability-lxml
+    # drops width and height.
+    _drop_decorations(stripped)
     strip_chrome(stripped)
     body = stripped.find("body")
     clean_lines = block_lines(body if body is not None else stripped)
@@ -642,7 +641,7 @@ def extract_article(
         f.offer("author", editor, "text-pattern")
     description = ld.description or meta.get(*_DESCRIPTION_META)
     f.offer("summary", _summary(text, description), "readability" if text else "meta")
-    f.offer("image", _first_image(content_html, page_url, decorative), "heuristic")
+    f.offer("image", _first_image(content_html, page_url), "heuristic")
 
     return _build(f, page_url, meta)
 

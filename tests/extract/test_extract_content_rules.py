@@ -178,3 +178,20 @@ def test_a_paragraph_about_copyright_holders_is_not_a_copyright_notice() -> None
     got = text(run(page(body)))
     assert "版权所有者的许可" in got
     assert "ICP备" not in got
+
+
+def test_icons_leave_the_content_and_photos_stay() -> None:
+    body = (
+        "<h1>潍坊经济运行稳中向好</h1><div class='article'>"
+        "<p><img src='/wp-images/blog3_pic1.gif' width='13' height='13'>"
+        " Saturday, May 20th, 2023 10:56 am</p>"
+        "<p><img src='/uploads/2023/05/photo.jpg' width='640' height='480'></p>"
+        f"{PARAS}<p><img src='https://static.example.cn/css13/img/end_news.png' width='13'"
+        " height='12' class='icon'></p></div>"
+    )
+    got = run(page(body))
+    html = got.content_html or ""
+    assert "photo.jpg" in html
+    assert "blog3_pic1" not in html and "end_news" not in html
+    assert "10:56" not in text(got)  # the dateline beside the icon went with it
+    assert got.image == "https://news.example.cn/uploads/2023/05/photo.jpg"
