@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import lxml.html
+import pytest
 
 from feedsvc.extract import extract_article
 from feedsvc.extract.chrome import find_trailing_credit
@@ -141,32 +142,39 @@ def test_relative_times_resolve_once_against_the_fetch_time() -> None:
     assert normalized(html, None, NOW + timedelta(hours=1)) == first + timedelta(hours=1)
 
 
-def test_a_dateline_split_by_a_date_widget_beats_a_player_build_stamp() -> None:
-    body = (
-        "<h1>潍坊经济运行稳中向好</h1>"
-        "<div class='left-stick'><div class='year'><span>2023</span></div>"
-        "<div class='md'>05/18</div><div class='time'>10:20</div></div>"
-        f"<div class='article'>{PARAS}</div>"
-        "<div class='player-menu'><div>复制当前时间的页面地址</div>"
-        "<div>视频信息 复制当前时间的页面地址 复制调试信息 3.4.40 (2023-5-5 9:38:01 PM)</div></div>"
-    )
+@pytest.mark.parametrize(
+    ("body", "published", "rule"),
+    [
+        # a date widget splits the dateline; a player's build stamp mentions 时间
+        (
+            "<h1>潍坊经济运行稳中向好</h1>"
+            "<div class='left-stick'><div class='year'><span>2023</span></div>"
+            "<div class='md'>05/18</div><div class='time'>10:20</div></div>"
+            f"<div class='article'>{PARAS}</div>"
+            "<div class='player-menu'><div>复制当前时间的页面地址</div>"
+            "<div>视频信息 复制当前时间的页面地址 复制调试信息 3.4.40 (2023-5-5 9:38:01 PM)"
+            "</div></div>",
+            datetime(2023, 5, 18, 10, 20, tzinfo=SH),
+            "heuristic",
+        ),
+        # the <abbr> microformat's title; "Today, we're…" is prose, not a dateline
+        (
+            "<p>06 December 2016</p><h1>潍坊经济运行稳中向好</h1>"
+            "<p>Posted by <a>Andrew Hayden</a></p>"
+            "<p>Today, we're excited to share a new approach that goes further.</p>"
+            f"<div class='article'>{PARAS}</div>"
+            "<abbr class='published' itemprop='datePublished'"
+            " title='2016-12-06T12:06:00-08:00'>12:06 PM</abbr>",
+            datetime(2016, 12, 6, 20, 6, tzinfo=UTC),
+            "time-element",
+        ),
+    ],
+)
+def test_published_from_widgets_and_microformats(body: str, published: datetime, rule: str) -> None:
     got = run(page(body))
-    assert got.published == datetime(2023, 5, 18, 10, 20, tzinfo=SH)
+    assert got.published == published
     assert got.published_has_time
-
-
-def test_abbr_microformat_time_and_prose_today_is_not_a_dateline() -> None:
-    body = (
-        "<p>06 December 2016</p><h1>潍坊经济运行稳中向好</h1>"
-        "<p>Posted by <a>Andrew Hayden</a></p>"
-        "<p>Today, we're excited to share a new approach that goes further.</p>"
-        f"<div class='article'>{PARAS}</div>"
-        "<abbr class='published' itemprop='datePublished' title='2016-12-06T12:06:00-08:00'>"
-        "12:06 PM</abbr>"
-    )
-    got = run(page(body))
-    assert got.published == datetime(2016, 12, 6, 20, 6, tzinfo=UTC)
-    assert got.provenance["published"] == "time-element"
+    assert got.provenance["published"] == rule
 
 
 def test_a_paragraph_about_copyright_holders_is_not_a_copyright_notice() -> None:
