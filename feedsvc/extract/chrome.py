@@ -66,10 +66,10 @@ _POSTED_BY = re.compile(
 # "记者" must be followed by a separator: "记者注意到…" is prose, "记者 张三" a byline.
 _REPORTER = re.compile(r"记者(?:[\s:：]+(?P<v>.+)|(?P<short>[\u4e00-\u9fff]{2,3})$)")
 _EDITOR = re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]\s*(?P<v>.+)")
-# The label in any case ("BY", "by"), the name words capitalised: "By Jane Doe Harbour
-# reporter" names Jane Doe, the role after her is lower case.
+# The label in any case ("BY", "by", "Posted by"), the name words capitalised: "By Jane Doe
+# Harbour reporter" names Jane Doe, the role after her is lower case.
 _BY = re.compile(
-    r"^(?i:written\s+)?(?i:by)\s*[:]?\s+(?P<v>[A-Z][\w.'’-]*"
+    r"^(?i:(?:written|posted)\s+)?(?i:by)\s*[:]?\s+(?P<v>[A-Z][\w.'’-]*"
     r"(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|der|la|le))*)"
 )
 # A sentence that a hard-wrapped line happens to start with "by": "by Turkey for

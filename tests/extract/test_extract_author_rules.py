@@ -248,6 +248,7 @@ def test_meta_author_naming_the_site_in_the_title(
 def test_a_prose_line_starting_with_by_is_no_byline() -> None:
     assert find_byline(["by Turkey for convenience sake. The third I sometimes"]).author is None
     assert find_byline(["By Jane Doe for The Harbour Times"]).author == "Jane Doe"
+    assert find_byline(["Posted by Andrew Hayden, Software Engineer"]).author == "Andrew Hayden"
 
 
 @pytest.mark.parametrize(
