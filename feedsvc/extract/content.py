@@ -385,6 +385,10 @@ _FAR_FUTURE = datetime(9000, 1, 1, tzinfo=UTC)  # only the form of a dateline ma
 
 
 def _readability_pick(root: lxml.html.HtmlElement, page_url: str) -> lxml.html.HtmlElement | None:
+    # A page that is only a <head> (a meta-refresh stub, a script shell, a truncated
+    # download) has nothing to pick, and readability-lxml asserts on it ("too many bodies").
+    if root.find(".//body") is None:
+        return None
     html = _serialize(root, with_tail=False)
     try:
         summary = Document(html, url=page_url).summary(html_partial=True)
