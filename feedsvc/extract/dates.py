@@ -58,13 +58,24 @@ _MONTH_RE = (
 _WEEKDAY_RE = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 # Optional clock after a date: "10:20", "10:20:31.123", "10:20 AM", "下午3:20", "10时20分".
 _CLOCK = (
-    r"(?:\s*(?:T|\s|,|at)\s*|\s*(?=[上下]午)|(?<=日))"
+    r"(?:\s*(?:T|\s|,|at|@)\s*|\s*(?=[上下]午)|(?<=日))"
     r"(?P<ampm1>上午|下午|晚上|早上)?\s*"
     r"(?P<h>\d{1,2})\s*[:时]\s*(?P<mi>\d{2})\s*分?"
     r"(?:\s*[:]\s*(?P<s>\d{2})(?:[.,](?P<frac>\d{1,9}))?\s*秒?|\s*(?P<s2>\d{2})\s*秒)?"
     r"(?:\s*(?P<ampm2>[ap]\.?m\.?)(?![a-z]))?"
 )
-_ZONE = r"(?:\s*(?P<z>Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)(?![a-z]))?"
+# Zone abbreviations that name one offset. CST (China or US Central?), IST and ET/PT
+# (daylight saving unknown) are left out: the source's zone applies.
+_NAMED_ZONES = {
+    "PST": -8, "PDT": -7, "MST": -7, "MDT": -6, "CDT": -5, "EST": -5, "EDT": -4,
+    "AKST": -9, "AKDT": -8, "HST": -10, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
+    "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+}  # fmt: skip
+_ZONE = (
+    r"(?:\s*(?P<z>Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT|"
+    + "|".join(sorted(_NAMED_ZONES, key=len, reverse=True))
+    + r")(?![a-z]))?"
+)
 
 _NUMERIC = re.compile(
     r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])"
@@ -181,6 +192,8 @@ def _zone(m: re.Match[str], default: tzinfo) -> tzinfo:
         return default
     if z.upper() in ("Z", "UTC", "GMT"):
         return _UTC
+    if z.upper() in _NAMED_ZONES:
+        return _fixed(timedelta(hours=_NAMED_ZONES[z.upper()]))
     sign = -1 if z[0] == "-" else 1
     digits = z[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
@@ -338,8 +351,9 @@ def _search(
     s: str, start: int, end: int, tz: tzinfo, now: datetime, *, bare_day_words: bool = True
 ) -> tuple[int, ParsedTime] | None:
     """The earliest valid date in ``s[start:end]`` and where it starts. Without
-    ``bare_day_words`` a 今天/昨天/today without a clock counts only on a short line: in
-    prose ("Today, we're excited…", "今天上午，市政府…") it is a word, not a dateline."""
+    ``bare_day_words`` a 今天/昨天/today without a clock, or 刚刚/just now, counts only on a
+    short line: in prose ("Today, we're excited…", "今天上午，市政府…", "火箭刚刚完成测试")
+    it is a word, not a dateline."""
     best: tuple[int, int, ParsedTime] | None = None
     for pattern, build in _PATTERNS:
         pos = start
@@ -348,10 +362,9 @@ def _search(
             if m is None or (best is not None and m.start() > best[0]):
                 break
             if (
-                pattern is _DAY_WORD
-                and not bare_day_words
-                and m["h"] is None
+                not bare_day_words
                 and len(s) > _BARE_DAY_LINE
+                and (pattern is _JUST_NOW or (pattern is _DAY_WORD and m["h"] is None))
             ):
                 pos = m.start() + 1
                 continue

@@ -207,6 +207,8 @@ def test_find_labelled_datetime(text: str, expected: datetime | None) -> None:
         ("昨天", sh(2023, 5, 17)),
         ("Yesterday", sh(2023, 5, 17)),
         ("评论 12 · 昨天 10:20 · 阅读 3456", sh(2023, 5, 17, 10, 20)),
+        ("天津总装测试厂房内，长征五号B遥二运载火箭刚刚完成测试", None),
+        ("刚刚", NOW),
     ],
 )
 def test_day_words_in_lines_that_may_be_prose(text: str, expected: datetime | None) -> None:
@@ -217,3 +219,18 @@ def test_day_words_in_lines_that_may_be_prose(text: str, expected: datetime | No
 def test_day_words_count_by_default_in_list_rows() -> None:
     got = find_datetime_in_text("中国新闻网 · 昨天 · 1234阅读", tz=SH, now=NOW)
     assert got is not None and got.value == sh(2023, 5, 17)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2/26/2015 7:11 AM PST BY TMZ STAFF", datetime(2015, 2, 26, 15, 11, tzinfo=UTC)),
+        ("March 3, 2019 10:00 EDT", datetime(2019, 3, 3, 14, 0, tzinfo=UTC)),
+        ("Monday, February 29, 2016 @ 11:10 PM UTC", datetime(2016, 2, 29, 23, 10, tzinfo=UTC)),
+        # CST names China or US Central time: the source's zone decides
+        ("2019-03-03 10:00 CST", sh(2019, 3, 3, 10, 0)),
+    ],
+)
+def test_zone_abbreviations_and_at_signs(text: str, expected: datetime) -> None:
+    got = find_datetime_in_text(text, tz=SH, now=NOW)
+    assert got is not None and got.value == expected and got.has_time
