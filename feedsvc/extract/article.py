@@ -32,6 +32,14 @@ from feedsvc.extract.content import (
     selected_content,
     strip_chrome,
 )
+from feedsvc.extract.credits import (
+    clean_credit,
+    dom_author,
+    meta_author,
+    split_credits,
+    title_site_part,
+    usable_author,
+)
 from feedsvc.extract.dates import (
     ParsedTime,
     date_from_url,
@@ -44,15 +52,13 @@ from feedsvc.extract.dates import (
 from feedsvc.extract.dom import (
     absolute_url,
     block_lines,
-    clean_text,
-    iter_elements,
     parse_html,
     text_of,
 )
-from feedsvc.extract.listvocab import heading_penalty
+from feedsvc.extract.images import drop_decorations, first_image
 from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
 from feedsvc.extract.selecting import Compiled, compile_selector
-from feedsvc.extract.titles import choose_title, json_ld_title, split_title
+from feedsvc.extract.titles import choose_title, json_ld_title
 from feedsvc.models import ExtractedArticle, Selectors
 
 __all__ = ["extract_article"]
@@ -83,18 +89,6 @@ _PUBLISHED_META = (
     "date",
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")
-_AUTHOR_META = (
-    # Dublin Core is filled in deliberately where present; "author" is often a default.
-    "dc:creator",
-    "dc.creator",
-    "dcterms.creator",
-    "author",
-    "article:author",
-    "og:article:author",
-    "byl",
-    "sailthru.author",
-    "parsely-author",
-)
 _SOURCE_META = ("source", "contentsource", "articlesource", "article:source")
 _SOURCE_LABEL = re.compile(r"^\s*(?:来源|稿源|出处|source)\s*[:：]\s*", re.I)  # "来源：人民日报"
 _SECTION_META = ("article:section", "columnname", "catalogname", "section", "parsely-section")
@@ -318,77 +312,6 @@ def _time_element(root: lxml.html.HtmlElement, tz: tzinfo, now: datetime) -> Par
     return None
 
 
-# Class tokens of a byline: "author", "byline", BEM/dashed forms such as "article__author",
-# "post-byline" or "author-name"; commenters ("comment-author") are not the writer.
-_AUTHOR_CLASS = re.compile(r"^(?:[\w-]*?(?:__|-|_))?(?:author|byline)(?:(?:__|-|_)name)?$", re.I)
-# Containers whose bylines belong to other pieces: teaser lists, comment threads; for
-# class-only marks also sidebars and footers (schema.org authors sit in a blog's aside).
-_TEASER_TAGS = frozenset({"li"})
-_SIDE_TAGS = frozenset({"aside", "nav", "footer"})
-_BYLINE_EXTRA = 50  # characters of date and handle a byline item may hold besides names
-_BYLINE_PREFIX = re.compile(r"^(?:by|posted by|written by|par|por|von)\s+", re.I)
-# The follow button beside a columnist's name (澎湃号: "中国广州发布 关注").
-_FOLLOW_BUTTON = re.compile(r"\s*[+＋]?\s*(?:加关注|关注|订阅|follow(?: author)?|subscribe)$", re.I)
-
-
-def _author_classed(el: lxml.html.HtmlElement) -> bool:
-    tokens = (el.get("class") or "").split()
-    return any(
-        _AUTHOR_CLASS.match(t) and "comment" not in t.lower() and not _AD_TOKEN.match(t)
-        for t in tokens
-    )
-
-
-# An advertisement's advertiser ("<span class='ad-author'>高爆打金传奇</span><span>广告</span>").
-_AD_TOKEN = re.compile(r"^(?:ad|ads|advert\w*)(?:[-_]|$)", re.I)
-
-
-def _in_other_piece(el: lxml.html.HtmlElement, marked: bool) -> bool:
-    own = len(text_of(el))
-    for anc in el.iterancestors():
-        if anc.tag == "body":  # body classes describe the page ("comments-open"), not a block
-            break
-        if not marked and anc.tag in _SIDE_TAGS:
-            return True
-        # A list item holding more than the byline (a headline, a summary, a comment) is a
-        # teaser or a comment; one holding only the name is a list of the article's authors.
-        if anc.tag in _TEASER_TAGS and len(text_of(anc)) > 3 * own + _BYLINE_EXTRA:
-            return True
-        marks = f"{anc.get('class') or ''} {anc.get('id') or ''}".lower()
-        if "comment" in marks:
-            return True
-    return False
-
-
-def _dom_author(root: lxml.html.HtmlElement) -> str | None:
-    found: list[tuple[lxml.html.HtmlElement, bool]] = []
-    for el in root.xpath(
-        "//*[@itemprop='author'] | //*[@rel='author']"
-        " | //*[contains(@class, 'author') or contains(@class, 'byline')"
-        " or contains(@class, 'Author') or contains(@class, 'Byline')]"
-    ):
-        if not isinstance(el, lxml.html.HtmlElement) or el.tag == "meta":
-            continue
-        marked = el.get("itemprop") == "author" or "author" in (el.get("rel") or "").split()
-        if marked or _author_classed(el):
-            found.append((el, marked))
-    # A byline box wraps the name and the writer's role: the innermost mark is the name.
-    outer = {anc for el, _ in found for anc in el.iterancestors()}
-    for el, marked in found:
-        if el in outer or _in_other_piece(el, marked):
-            continue
-        name_el = el.find(".//*[@itemprop='name']")
-        text = text_of(name_el if name_el is not None else el)
-        text = _FOLLOW_BUTTON.sub("", _BYLINE_PREFIX.sub("", text)).strip()
-        # A name starts with a capital in Latin script: "on Deadspin" is a venue credit.
-        # A block label ("相关文章", "Related") under an author-classed box is not a name.
-        if text[:1].islower() or heading_penalty(text) < 1.0:
-            continue
-        if 1 < len(text) <= 60 and not re.search(r"\d{4}|[:：]", text):
-            return text
-    return None
-
-
 def _leading_lines(content_html: str) -> list[str]:
     """The first few block lines of the content (only its start is parsed)."""
     try:
@@ -413,69 +336,6 @@ def _last_paragraph_credit(lines: list[str], text: str) -> str | None:
     return None
 
 
-def _usable_author(value: str | None, site_name: str | None) -> str | None:
-    if not value:
-        return None
-    value = _CONTACT.sub("", clean_text(value)).strip()
-    if value.startswith(("http://", "https://", "/")) or "@" in value:
-        return None
-    # CMS user ids and account handles, not names: "103553", "sina_mobile".
-    if value.isdigit() or re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", value):
-        return None
-    if site_name and value == site_name:
-        return None
-    # Templates that fill meta author with the site's keywords: "www.x.cn,某日报集团,某网".
-    if len(re.findall(r"[,，]", value)) >= 2 or value.lower().startswith("www."):
-        return None
-    # Forum and CMS templates credit their own makers on every page.
-    if _CMS_CREDIT.search(value):
-        return None
-    return value if len(value) <= 100 else None
-
-
-_CHANNEL_WORD = 4
-
-
-def _names_the_site(value: str, title_site: str) -> bool:
-    """The author meta is the publisher named in ``<title>``'s site part: its brand at the
-    start of a channel's name (meta author 网易 on 163.com pages titled "…_网易新闻"), or
-    the same host name (CSDN.NET). A person's name equal to the part stays: blogs end
-    their titles with the writer ("… | Eleanor Ainge Roy")."""
-    if " " in value.strip():
-        return False  # a person's full name ("Bradley M. Kuhn ( Brad )" ends a blog's title)
-    v, s = value.strip().lower(), title_site.replace(" ", "").lower()
-    if v == s:
-        return re.fullmatch(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", v) is not None
-    # the brand and a short channel word after it: 网易 + 新闻/财经/订阅
-    return len(v) >= 2 and s.startswith(v) and len(s) - len(v) <= _CHANNEL_WORD
-
-
-def _title_site_part(root: lxml.html.HtmlElement) -> str | None:
-    """The last part of a ``<title>`` of several parts, where pages name their site."""
-    title_el = root.find(".//title")
-    parts = split_title(clean_text(title_el.text_content())) if title_el is not None else []
-    return parts[-1] if len(parts) > 1 else None
-
-
-_CMS_CREDIT = re.compile(
-    r"discuz|comsenz|phpwind|dedecms|织梦|帝国cms|empirecms|phpcms|powered by", re.I
-)
-
-
-def _meta_author(meta: PageMeta, site_name: str | None, title_site: str | None) -> str | None:
-    """The first author meta that names people; co-authors get a tag each and are kept in
-    page order (";" between names written "Last, First")."""
-    for key in _AUTHOR_META:
-        names = [
-            n
-            for n in (_usable_author(v, site_name) for v in meta.get_all(key))
-            if n and not (title_site and _names_the_site(n, title_site))
-        ]
-        if names:
-            return ("; " if any("," in n for n in names) else ", ").join(names)
-    return None
-
-
 def _summary(text: str, description: str | None) -> str | None:
     if text:
         if len(text) <= _SUMMARY_CHARS:
@@ -486,58 +346,6 @@ def _summary(text: str, description: str | None) -> str | None:
             cut = cut[:space]
         return cut.rstrip() + "…"
     return description
-
-
-def _first_image(html: str | None, page_url: str) -> str | None:
-    """The first illustrating picture of the content (icons with a declared size left
-    before readability, see ``_drop_decorations``)."""
-    if not html:
-        return None
-    try:
-        frag = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
-        return None
-    for img in iter_elements(frag, "img"):
-        src = (img.get("src") or "").strip()
-        if not src or src.startswith("data:") or _is_decoration(img, src):
-            continue
-        url = absolute_url(page_url, src)
-        if url and url != page_url:
-            return url
-    return None
-
-
-def _drop_decorations(root: lxml.html.HtmlElement) -> None:
-    for img in list(iter_elements(root, "img")):
-        src = (img.get("src") or "").strip()
-        if src and not src.startswith("data:") and _is_decoration(img, src):
-            img.drop_tree()  # keeps the tail text
-
-
-# Pictures that decorate the page rather than illustrate the story: icons and markers
-# (163.com ends every article with a 13×12 ``end_news.png``), template assets, SVG glyphs.
-_DECORATION_PATH = re.compile(
-    r"/(?:css|templates?|skins?|themes?|static/images?|icons?|emoji|smilies)/|icon|logo|avatar"
-    r"|emoji|spacer|blank\.gif|\.svg(?:$|\?)",
-    re.I,
-)
-_DECORATION_CLASS = re.compile(r"icon|logo|avatar|emoji|smiley|badge", re.I)
-_MIN_LEAD_SIDE = 100  # px: anything smaller that says its size is an icon or a button
-
-
-def _is_decoration(img: lxml.html.HtmlElement, src: str) -> bool:
-    if _DECORATION_PATH.search(src) or _DECORATION_CLASS.search(img.get("class") or ""):
-        return True
-    sides = [img.get("width") or "", img.get("height") or ""]
-    # sizes in the file name, as image CDNs write them: "…_w16_h16.png"
-    in_name = re.search(r"[_-]w(\d+)[_-]?h(\d+)", src)
-    if in_name:
-        sides += list(in_name.groups())
-    for side in sides:
-        size = re.match(r"\s*(\d+)\s*(?:px)?\s*$", side)
-        if size and int(size.group(1)) < _MIN_LEAD_SIDE:
-            return True
-    return False
 
 
 def extract_article(
@@ -586,22 +394,22 @@ def extract_article(
     # Icons and template pictures are no content: a feed reader would show a 13×12 marker
     # or a share button as a picture. Their sizes are read here, before readability-lxml
     # drops width and height.
-    _drop_decorations(stripped)
+    drop_decorations(stripped)
     strip_chrome(stripped)
     body = stripped.find("body")
     clean_lines = block_lines(body if body is not None else stripped)
     rest = find_byline([line for line in clean_lines if len(line) <= 80])
-    dom_author = _dom_author(root)
+    marked_author = dom_author(root)
     # The marked-up name inside a text byline has the right bounds: "By Jane Doe Harbour
     # reporter" reads as three capitalised words, the markup says which two are the name.
-    if dom_author and byline.author and dom_author in byline.author:
-        f.offer("author", dom_author, "heuristic")
+    if marked_author and byline.author and marked_author in byline.author:
+        f.offer("author", marked_author, "heuristic")
     f.offer("author", byline.author, "text-pattern")
     f.offer("source_name", byline.source or rest.source, "text-pattern")
-    f.offer("author", dom_author, "heuristic")
+    f.offer("author", marked_author, "heuristic")
     f.offer("author", rest.author, "text-pattern")
     site_name = meta.get("og:site_name")
-    f.offer("author", _meta_author(meta, site_name, _title_site_part(root)), "meta")
+    f.offer("author", meta_author(meta, site_name, title_site_part(root)), "meta")
     f.offer("source_name", _SOURCE_LABEL.sub("", meta.get(*_SOURCE_META) or ""), "meta")
 
     if "category" not in f.values:
@@ -641,7 +449,7 @@ def extract_article(
         f.offer("author", editor, "text-pattern")
     description = ld.description or meta.get(*_DESCRIPTION_META)
     f.offer("summary", _summary(text, description), "readability" if text else "meta")
-    f.offer("image", _first_image(content_html, page_url), "heuristic")
+    f.offer("image", first_image(content_html, page_url), "heuristic")
 
     return _build(f, page_url, meta)
 
@@ -668,7 +476,7 @@ def _structured_fields(
     f.offer("title", json_ld_title(root, ld), "json-ld")
     f.offer("published", _parse_time(ld.published, tz, now), "json-ld")
     f.offer("modified", _parse_time(ld.modified, tz, now), "json-ld")
-    f.offer("author", _usable_author(ld.author, None), "json-ld")
+    f.offer("author", usable_author(ld.author, None), "json-ld")
     f.offer("category", crumbs_category([ld.section or ""], title=None), "json-ld")
     f.offer("image", absolute_url(page_url, ld.image), "json-ld")
     f.offer("canonical_url", absolute_url(page_url, ld.url), "json-ld")
@@ -685,50 +493,6 @@ def _structured_fields(
         f.provenance["canonical_url"] = "meta"
 
 
-# A writer's home page or mail address in parentheses: "Bradley M. Kuhn (http://ebb.org/bkuhn/)".
-_CONTACT = re.compile(r"\s*[(<\[]\s*(?:https?://|mailto:|www\.|[\w.+-]+@)[^)>\]]*[)>\]]")
-_EDITED_BY = re.compile(r"\s+(?:edited|reviewed|fact[- ]checked) by\s+", re.I)
-
-
-# What CMSes print when nobody is named: not a person, not a source.
-_PLACEHOLDERS = frozenset([
-    "佚名", "未知", "不详", "匿名", "网络", "网络整理", "网友", "互联网", "转载", "转载文章",
-    "系统管理员", "管理员", "本站", "本网", "admin", "administrator", "unknown", "anonymous",
-])  # fmt: skip
-# A credit's trailing role or platform label: "陈智 整合", "扬眼 企鹅号".
-_TRAILING_ROLE = re.compile(
-    r"(?:\s+(?:整合|整理|编译|综合|供稿|企鹅号|百家号|头条号|网易号|搜狐号))+$"
-)
-# Profile widgets glue counts to the name: "股市行情 总篇数919篇 暂无简介".
-_PROFILE_TOKEN = re.compile(r"\d|简介|粉丝|篇|关注")
-
-
-def _clean_credit(value: str | None) -> str | None:
-    if not value:
-        return None
-    value = _TRAILING_ROLE.sub("", value).strip()
-    tokens = value.split()
-    if len(tokens) > 1 and re.search(r"[\u4e00-\u9fff]", value):
-        for i, token in enumerate(tokens[1:], start=1):
-            if _PROFILE_TOKEN.search(token):
-                value = " ".join(tokens[:i])
-                break
-    return None if not value or value.lower() in _PLACEHOLDERS else value
-
-
-def _split_credits(author: str | None) -> tuple[str | None, str | None]:
-    """The writer without contact links, and the editor a byline names after "Edited by"
-    ("Rob Ewaschuk Edited by Betsy Beyer")."""
-    author = _clean_credit(author)
-    if not author:
-        return None, None
-    author = _CONTACT.sub("", author).strip()
-    parts = _EDITED_BY.split(author, maxsplit=1)
-    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
-        return parts[0].strip(), parts[1].strip()
-    return author or None, None
-
-
 def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
     def s(name: str) -> str | None:
         value = f.get(name)
@@ -742,7 +506,7 @@ def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
     provenance = dict(f.provenance)
     if meta.lang:
         provenance["language"] = "meta"
-    author, edited_by = _split_credits(s("author"))
+    author, edited_by = split_credits(s("author"))
     editor = s("editor")
     if editor is None and edited_by is not None:
         editor = edited_by
@@ -754,7 +518,7 @@ def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
         published_has_time=published.has_time if published else False,
         modified=modified.value if modified else None,
         author=author,
-        source_name=_clean_credit(s("source_name")),
+        source_name=clean_credit(s("source_name")),
         category=s("category"),
         content_html=s("content_html"),
         summary=s("summary"),
@@ -762,5 +526,5 @@ def _build(f: _Fields, page_url: str, meta: PageMeta) -> ExtractedArticle:
         canonical_url=s("canonical_url"),
         language=meta.lang,
         provenance=provenance,
-        editor=_clean_credit(editor),
+        editor=clean_credit(editor),
     )
