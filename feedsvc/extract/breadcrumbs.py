@@ -58,10 +58,13 @@ _NOT_A_CATEGORY = frozenset(
     ]
 )
 # Links and buttons that share the breadcrumb's line: page actions, not sections.
+# 评论/Comment alone is an opinion section (新京报 > 评论); with a count or a verb it is the
+# comment button.
 _ACTION = re.compile(
-    r"打印|关闭|收藏|分享|字号|评论|搜索|网站地图|设为首页|设置首页|申请入驻|登录|注册|订阅"
-    r"|\bprint\b|\be-?mail\b|\bshare\b|\bcomments?\b|\bsearch\b|\bsign (?:in|up)\b|\blog ?in\b"
-    r"|\bsubscribe\b",
+    r"打印|关闭|收藏|分享|字号|搜索|网站地图|设为首页|设置首页|申请入驻|登录|注册|订阅"
+    r"|我要评论|发表评论|评论\s*[(（\d]|\d+\s*条?评论"
+    r"|\bprint\b|\be-?mail\b|\bshare\b|\d+\s+comments?\b|\bcomments?\s*\(|\bsearch\b"
+    r"|\bsign (?:in|up)\b|\blog ?in\b|\bsubscribe\b",
     re.I,
 )
 # A year, a date, an issue or volume number, a label, a file name or URL: archives and

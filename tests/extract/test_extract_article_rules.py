@@ -167,6 +167,9 @@ def test_weifang_related_blocks_and_title_teasers_stay_out() -> None:
             " <span>The Title Of The Story</span></nav>",
             "News",
         ),
+        # 评论 alone is an opinion section; with a count it is the comment button
+        ("<div class='crumb'><a>首页</a> &gt; <a>评论</a> &gt; 正文</div>", "评论"),
+        ("<div class='crumb'><a>首页</a> &gt; <a>财经</a> &gt; <a>评论(12)</a></div>", "财经"),
         # widgets whose classes merely mention a position or location
         (
             "<div class='yvp-cc-position'><button>Position</button> <button>Bottom</button></div>",
