@@ -55,7 +55,7 @@ from feedsvc.extract.dom import (
     parse_html,
     text_of,
 )
-from feedsvc.extract.images import drop_decorations, first_image
+from feedsvc.extract.images import declared_image, drop_decorations, first_image
 from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
 from feedsvc.extract.selecting import Compiled, compile_selector
 from feedsvc.extract.titles import choose_title, json_ld_title
@@ -478,13 +478,13 @@ def _structured_fields(
     f.offer("modified", _parse_time(ld.modified, tz, now), "json-ld")
     f.offer("author", usable_author(ld.author, None), "json-ld")
     f.offer("category", crumbs_category([ld.section or ""], title=None), "json-ld")
-    f.offer("image", absolute_url(page_url, ld.image), "json-ld")
+    f.offer("image", declared_image(page_url, ld.image), "json-ld")
     f.offer("canonical_url", absolute_url(page_url, ld.url), "json-ld")
 
     f.offer("published", _parse_time(meta.get(*_PUBLISHED_META), tz, now), "meta")
     f.offer("modified", _parse_time(meta.get(*_MODIFIED_META), tz, now), "meta")
     f.offer("category", crumbs_category([meta.get(*_SECTION_META[:1]) or ""], title=None), "meta")
-    f.offer("image", absolute_url(page_url, meta.get(*_IMAGE_META)), "meta")
+    f.offer("image", declared_image(page_url, meta.get(*_IMAGE_META)), "meta")
     f.offer("published", _time_element(root, tz, now), "time-element")
     # The declared canonical outranks JSON-LD's url, which is often the site root.
     canonical = absolute_url(page_url, meta.canonical) or absolute_url(page_url, meta.get("og:url"))

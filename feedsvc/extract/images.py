@@ -3,13 +3,35 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
+from urllib.parse import urlsplit
 
 import lxml.html
 
 from feedsvc.extract.dom import absolute_url, iter_elements
 
-__all__ = ["drop_decorations", "first_image"]
+__all__ = ["declared_image", "drop_decorations", "first_image"]
+
+# The picture a site declares for every page it has no better one for: "shareF2023.png",
+# "social-placeholder.jpg", "fb_landscape_share.png", "defaultPromoCrop.png".
+# A logo or icon only as the file's own name ("logo.png", "site-logo_200.png"): a story's
+# picture may show one ("raspberry_pi_logo_mainimage8.jpg").
+_SITE_DEFAULT = re.compile(
+    r"default|placeholder|(?:^|[-_])share|avatar|blank|fb_landscape"
+    r"|^(?:[\w-]*[-_])?(?:logo|icon)(?:[-_]?\d+)?\.\w+$",
+    re.I,
+)
+
+
+def declared_image(page_url: str, value: str | None) -> str | None:
+    """The image JSON-LD or og:image declares, unless it is the site's stock picture (a
+    feed that shows the site's logo beside every entry shows nothing)."""
+    url = absolute_url(page_url, value)
+    if url is None:
+        return None
+    name = posixpath.basename(urlsplit(url).path)
+    return None if _SITE_DEFAULT.search(name) else url
 
 
 def first_image(html: str | None, page_url: str) -> str | None:

@@ -374,3 +374,23 @@ def test_title_against_site_wide_titles_and_banners(
 ) -> None:
     html = f"<html><head><title>{title_tag}</title></head><body>{body}{PARAS}</body></html>"
     assert run(html).title == expected
+
+
+@pytest.mark.parametrize(
+    ("og_image", "expected"),
+    [
+        # the site's stock picture gives way to the article's own photo
+        ("/img/shareF2023.png", "http://news.example.cn/uploads/2023/05/photo.jpg"),
+        ("/images/social-placeholder.jpg", "http://news.example.cn/uploads/2023/05/photo.jpg"),
+        ("/static/site-logo_200.png", "http://news.example.cn/uploads/2023/05/photo.jpg"),
+        # a story's own picture may show a logo
+        ("/2024/05/new-logo-unveiled.jpg", "http://news.example.cn/2024/05/new-logo-unveiled.jpg"),
+    ],
+)
+def test_a_site_stock_og_image_is_no_lead_image(og_image: str, expected: str) -> None:
+    html = (
+        f'<html><head><title>T</title><meta property="og:image" content="{og_image}"></head>'
+        '<body><h1>标题</h1><p><img src="/uploads/2023/05/photo.jpg" width="640"></p>'
+        f"{PARAS}</body></html>"
+    )
+    assert run(html).image == expected
