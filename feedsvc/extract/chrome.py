@@ -47,13 +47,17 @@ _NAME_BEFORE_SOURCE = re.compile(
     r"[\[【]\s*(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,3})\s*[\]】]"
     r"\W{0,3}(?:信息来源|文章来源|来源|稿源)\s*[:：]"
 )
-_ROLE_THEN_NAME = re.compile(
-    r"^[^\s:：]{0,12}?(?:作者|记者|评论员|撰稿人|研究员)\s*(?P<n>[\u4e00-\u9fff·]{2,4})(?![\u4e00-\u9fff])"
-)
+# Roles that stand right before a person at the start of a credit ("文/观察者网专栏作者 王文"),
+# and the posts a longer credit may list before the name.
+_LEAD_ROLES = ("作者", "记者", "评论员", "撰稿人", "研究员")
 _ROLE_WORDS = (
-    "作者", "记者", "评论员", "撰稿人", "研究员", "教授", "讲师", "博士", "主任", "部长",
-    "院长", "所长", "主编", "总编", "分析师", "经济学家", "专家", "学者", "会长", "理事长",
+    *_LEAD_ROLES, "教授", "讲师", "博士", "主任", "部长", "院长", "所长", "主编", "总编",
+    "分析师", "经济学家", "专家", "学者", "会长", "理事长",
 )  # fmt: skip
+_ROLE_THEN_NAME = re.compile(
+    rf"^[^\s:：]{{0,12}}?(?:{'|'.join(_LEAD_ROLES)})\s*(?P<n>[\u4e00-\u9fff·]{{2,4}})"
+    r"(?![\u4e00-\u9fff])"
+)
 # Roles first and the person last, however long the roles: "作者：中国国际经济交流中心
 # 世界经济研究部部长，“一带一路”研究部部长、研究员徐占忱）" (the name closes the value).
 _ROLES_THEN_NAME_AT_END = re.compile(
