@@ -200,10 +200,11 @@ def _text_published(
         for line in candidates:
             if labelled:
                 # The date right after its label; on a short line the label may follow it
-                # ("2006年12月27日（京港台时间）").
-                found = find_labelled_datetime(line, tz=tz, now=now)
-                if found is None and len(line) <= _SHORT_DATELINE and has_date_label(line):
+                # ("2006年12月27日（京港台时间）"), and the labelled date still comes first.
+                if len(line) <= _SHORT_DATELINE and has_date_label(line):
                     found = find_datetime_in_text(line, tz=tz, now=now)
+                else:
+                    found = find_labelled_datetime(line, tz=tz, now=now)
             elif _VERSION.search(line):
                 continue  # a build stamp: "播放器 3.4.40 (2019-9-5 9:38:01 PM)"
             else:
