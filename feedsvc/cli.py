@@ -53,7 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="show what would be extracted from a page; writes nothing")
     check.add_argument("target", help="list-page URL, or a saved HTML file")
     check.add_argument("--article", action="store_true", help="treat the page as an article")
-    check.add_argument("--base-url", help="URL a saved file came from (resolves its links)")
+    check.add_argument(
+        "--base-url",
+        help="URL a saved file came from (resolves its links; without it the address is"
+        " guessed and nothing is fetched)",
+    )
     check.add_argument("--json", action="store_true", help="print JSON")
     check.add_argument("--config", type=Path, help="sources file whose settings apply")
     for name in ("item", "title", "link", "date", "content"):
