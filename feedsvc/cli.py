@@ -26,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="feedsvc", description="Turns news sites without feeds into Atom feeds."
     )
     parser.add_argument("--version", action="version", version=f"feedsvc {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log everything (DEBUG), libraries included"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the feed server and/or the scheduler")
@@ -92,14 +95,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             from feedsvc.demo.run import run_demo
 
-            return asyncio.run(run_demo(args.port, args.portal_port, args.data_dir))
+            return asyncio.run(
+                run_demo(args.port, args.portal_port, args.data_dir, verbose=args.verbose)
+            )
         config = load_config(getattr(args, "config", None), os.environ)
     except ConfigError as exc:
         print(f"feedsvc: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     from feedsvc.runtime import configure_logging
 
-    configure_logging(config.settings)
+    configure_logging(config.settings, verbose=args.verbose)
     try:
         if args.command == "serve":
             from feedsvc.service import run_serve

@@ -28,14 +28,23 @@ def make_owner(role: str) -> str:
     return f"{role}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def configure_logging(settings: Settings) -> None:
+_CHATTY_LIBRARIES = ("apscheduler", "alembic")
+
+
+def configure_logging(settings: Settings, *, verbose: bool = False) -> None:
+    """Log to stderr at ``log_level`` (DEBUG with ``verbose``, the CLI's ``-v``)."""
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level="DEBUG" if verbose else settings.log_level.upper(),
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # APScheduler logs every tick at INFO; our scheduler logs what matters (claims, reports).
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
+    # Libraries' INFO lines are noise to an operator: APScheduler logs every tick, Alembic
+    # every migration step ("Context impl SQLiteImpl."). Our own loggers say what matters
+    # (claims, refresh reports, "migrated to …"); DEBUG (`feedsvc -v`) shows everything.
+    quiet = max(logging.WARNING, logging.root.level)
+    if logging.root.level > logging.DEBUG:
+        for name in _CHATTY_LIBRARIES:
+            logging.getLogger(name).setLevel(quiet)
 
 
 @asynccontextmanager

@@ -45,14 +45,14 @@ def demo_config_text(*, base_url: str, port: int, data_dir: Path) -> str:
     return settings + demo_sources_yaml(base_url)
 
 
-async def run_demo(port: int, portal_port: int, data_dir: Path) -> int:
+async def run_demo(port: int, portal_port: int, data_dir: Path, *, verbose: bool = False) -> int:
     t0 = time.monotonic()
     base_url = f"http://127.0.0.1:{portal_port}"
     config_path = data_dir / "sources.yaml"
     text = demo_config_text(base_url=base_url, port=port, data_dir=data_dir)
     await asyncio.to_thread(_write_config, config_path, text)
     config = load_config(config_path)
-    configure_logging(config.settings)
+    configure_logging(config.settings, verbose=verbose)
 
     portal = web.AppRunner(
         create_portal_app(
