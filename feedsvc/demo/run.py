@@ -70,8 +70,11 @@ async def run_demo(port: int, portal_port: int, data_dir: Path, *, verbose: bool
             print(f"feeds index:  {public}/")
             print(f"latest:       {public}/feeds/latest.atom")
             for source in config.sources:
-                category = quote(source.category or "")
-                print(f"  {source.category}: {public}/feeds/categories/{category}.atom")
+                if source.category:
+                    category = quote(source.category)
+                    print(f"  {source.category}: {public}/feeds/categories/{category}.atom")
+                else:
+                    print("  (category from each article's page: see the index)")
                 print(f"  {source.id}: {public}/feeds/sources/{source.id}.atom")
             print("press Ctrl-C to stop", flush=True)
             announce = None

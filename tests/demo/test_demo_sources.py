@@ -20,15 +20,23 @@ from feedsvc.demo.sources import demo_sources, demo_sources_yaml
 BASE = "http://127.0.0.1:8081"
 
 
+AUTOMATIC = "demo-tiyu"  # the demo's source without selectors or category
+
+
 def test_four_sources_one_per_category() -> None:
     sources = demo_sources(BASE + "/")
     assert [s["id"] for s in sources] == [f"demo-{c.slug}" for c in CATEGORIES]
     for entry, category in zip(sources, CATEGORIES, strict=True):
         assert entry["name"] == f"潍坊广电 · {category.name}"
         assert entry["url"] == f"{BASE}/{category.slug}/"
-        assert entry["category"] == category.name
         assert entry["interval"] == "30s"
         assert entry["timezone"] == "Asia/Shanghai"
+        if entry["id"] == AUTOMATIC:
+            # Shows automatic detection: the list, and the category from the breadcrumb.
+            assert "selectors" not in entry
+            assert "category" not in entry
+            continue
+        assert entry["category"] == category.name
         assert entry["selectors"] == {
             "item": "ul.news-list > li",
             "title": "a",
@@ -58,7 +66,8 @@ def test_the_config_loader_accepts_them(tmp_path: Path, with_selectors: bool) ->
     config = load_config(path, env={})
     assert [s.id for s in config.sources] == [f"demo-{c.slug}" for c in CATEGORIES]
     assert all(s.interval_seconds == 30 for s in config.sources)
-    assert all((s.selectors is not None) is with_selectors for s in config.sources)
+    pinned = [s.id for s in config.sources if s.selectors is not None]
+    assert pinned == ([s.id for s in config.sources if s.id != AUTOMATIC] if with_selectors else [])
 
 
 async def test_selectors_pick_the_list_and_the_body(aiohttp_client: AiohttpClient) -> None:
@@ -67,6 +76,8 @@ async def test_selectors_pick_the_list_and_the_body(aiohttp_client: AiohttpClien
         create_portal_app(state)
     )
     for entry, category in zip(demo_sources(BASE), CATEGORIES, strict=True):
+        if entry["id"] == AUTOMATIC:
+            continue
         selectors = entry["selectors"]
         body = await (await client.get(f"/{category.slug}/")).read()
         doc = parse(body.decode(category.encoding))
