@@ -15,7 +15,7 @@ from pathlib import Path
 
 from feedsvc import __version__
 from feedsvc.config import AppConfig, load_config
-from feedsvc.errors import ConfigError, FeedsvcError
+from feedsvc.errors import ConfigError, FeedsvcError, ListenError
 from feedsvc.models import FetchStatus, Selectors
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -92,34 +92,54 @@ def _positive_int(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "demo":
-            from feedsvc.demo.run import run_demo
-
-            return asyncio.run(
-                run_demo(args.port, args.portal_port, args.data_dir, verbose=args.verbose)
-            )
-        config = load_config(getattr(args, "config", None), os.environ)
+        return _dispatch(args)
     except ConfigError as exc:
         print(f"feedsvc: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except ListenError as exc:  # raised before anything started or wrote
+        print(f"feedsvc: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        from feedsvc.listener import bind_each
+
+        # Both ports before the heavy imports: a busy one fails fast, with nothing written.
+        portal, feeds = bind_each(("127.0.0.1", args.portal_port), ("127.0.0.1", args.port))
+        from feedsvc.demo.run import DemoSockets, run_demo
+
+        return asyncio.run(
+            run_demo(
+                args.port,
+                args.portal_port,
+                args.data_dir,
+                verbose=args.verbose,
+                sockets=DemoSockets(feeds=feeds, portal=portal),
+            )
+        )
+    config = load_config(getattr(args, "config", None), os.environ)
     from feedsvc.runtime import configure_logging
 
     configure_logging(config.settings, verbose=args.verbose)
-    try:
-        if args.command == "serve":
-            from feedsvc.service import run_serve
+    if args.command == "serve":
+        from feedsvc.listener import claim_address
 
-            return run_serve(config, role=args.role, workers=args.workers)
-        if args.command == "refresh":
-            return asyncio.run(_refresh(config, args.source))
-        if args.command == "check":
-            return asyncio.run(_check(config, args))
-        if args.command == "sources":
-            return asyncio.run(_sources(config))
-        if args.command == "migrate":
-            return asyncio.run(_migrate(config))
-    except KeyboardInterrupt:
-        return EXIT_FAILED
+        # The port before the heavy imports and the database: a busy one fails fast.
+        sockets = claim_address(config.settings.listen, role=args.role, workers=args.workers)
+        from feedsvc.service import run_serve
+
+        return run_serve(config, role=args.role, workers=args.workers, sockets=sockets)
+    if args.command == "refresh":
+        return asyncio.run(_refresh(config, args.source))
+    if args.command == "check":
+        return asyncio.run(_check(config, args))
+    if args.command == "sources":
+        return asyncio.run(_sources(config))
+    if args.command == "migrate":
+        return asyncio.run(_migrate(config))
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -18,7 +18,8 @@
     ├── StoreError                   database problems
     │   └── LeaseLostError           our lease on a source expired and another worker took it
     ├── FeedNotFoundError            an unknown feed key (→ 404)
-    └── FeedRenderError              a rendered feed failed its structural check (names the feed)
+    ├── FeedRenderError              a rendered feed failed its structural check (names the feed)
+    └── ListenError                  the server cannot bind its address (→ exit 1, nothing started)
 """
 
 from __future__ import annotations
@@ -110,3 +111,13 @@ class FeedRenderError(FeedsvcError):
         self.key = key
         self.reason = reason
         super().__init__(f"feed {key}: {reason}")
+
+
+class ListenError(FeedsvcError):
+    """The server cannot listen on ``address``: the CLI prints one line and exits 1,
+    before anything else has started or written."""
+
+    def __init__(self, address: str, reason: str) -> None:
+        self.address = address
+        self.reason = reason
+        super().__init__(f"cannot listen on {address}: {reason}")

@@ -17,6 +17,7 @@ import gc
 import logging
 import multiprocessing
 import signal
+import socket
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from feedsvc.config import AppConfig, Settings
+from feedsvc.listener import bind_listeners, claim_address, split_listen
 from feedsvc.refresh.scheduler import Scheduler
 from feedsvc.runtime import configure_logging, make_owner, open_store, refresh_context
 from feedsvc.store import Store
@@ -54,28 +56,42 @@ def loop_factory(settings: Settings) -> Callable[[], asyncio.AbstractEventLoop] 
     return factory
 
 
-def run_serve(config: AppConfig, *, role: str = "all", workers: int = 1) -> int:
+def run_serve(
+    config: AppConfig,
+    *,
+    role: str = "all",
+    workers: int = 1,
+    sockets: list[socket.socket] | None = None,
+) -> int:
     """:func:`serve` to completion on the configured event loop (the CLI's entry point)."""
     with asyncio.Runner(loop_factory=loop_factory(config.settings)) as runner:
-        return runner.run(serve(config, role=role, workers=workers))
-
-
-def split_listen(listen: str) -> tuple[str, int]:
-    host, _, port = listen.rpartition(":")
-    return host.strip("[]") or "127.0.0.1", int(port)
+        return runner.run(serve(config, role=role, workers=workers, sockets=sockets))
 
 
 @asynccontextmanager
 async def running_service(
-    config: AppConfig, *, role: str = "all", reuse_port: bool = False, prepared: bool = False
+    config: AppConfig,
+    *,
+    role: str = "all",
+    reuse_port: bool = False,
+    prepared: bool = False,
+    listeners: list[socket.socket] | None = None,
 ) -> AsyncIterator[Scheduler | None]:
     """Start the parts of ``role``; stop them (scheduler first, then the server) on exit.
 
     ``prepared``: the database is already migrated and the sources synced (by the parent of
-    ``--workers``), so this process only opens it.
+    ``--workers``), so this process only opens it. ``listeners``: sockets already bound to
+    ``listen`` (listener.py); without them the address is bound here, before anything else.
     """
     settings = config.settings
+    serves_web = role in ("all", "web")
+    host, port = split_listen(settings.listen)
+    if listeners is None:
+        # The port first: a busy address stops us before anything is opened or written.
+        listeners = bind_listeners(host, port, reuse_port=reuse_port) if serves_web else []
     async with AsyncExitStack() as stack:
+        for listener in listeners:
+            stack.callback(listener.close)
         store: Store
         if prepared:
             store = await Store.open(settings.database_url, migrate=False)
@@ -91,7 +107,7 @@ async def running_service(
             scheduler = Scheduler(ctx)
             scheduler.start()
             stack.push_async_callback(scheduler.stop)
-        if role in ("all", "web"):
+        if serves_web:
             sched = scheduler
 
             async def health() -> dict[str, Any]:
@@ -114,8 +130,8 @@ async def running_service(
                 runner = web.AppRunner(app, access_log=None)  # no logging on the hot path
             await runner.setup()
             stack.push_async_callback(runner.cleanup)
-            host, port = split_listen(settings.listen)
-            await web.TCPSite(runner, host, port, reuse_port=reuse_port or None).start()
+            for listener in listeners:
+                await web.SockSite(runner, listener).start()
             # Everything allocated so far lives as long as the server: keep it out of the
             # collector's full passes, which otherwise walk it all (a latency spike).
             gc.freeze()
@@ -137,12 +153,22 @@ async def wait_for_stop_signal() -> None:
     await stop.wait()
 
 
-async def serve(config: AppConfig, *, role: str = "all", workers: int = 1) -> int:
+async def serve(
+    config: AppConfig,
+    *,
+    role: str = "all",
+    workers: int = 1,
+    sockets: list[socket.socket] | None = None,
+) -> int:
+    """Run until SIGINT/SIGTERM. ``sockets``: what :func:`listener.claim_address` bound
+    for this role and worker count (bound here when not given)."""
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
+    if sockets is None:
+        sockets = claim_address(config.settings.listen, role=role, workers=workers)
     if workers > 1:
-        return await _supervise(config, role, workers)
-    async with running_service(config, role=role):
+        return await _supervise(config, role, workers, guard=sockets)
+    async with running_service(config, role=role, listeners=sockets):
         await wait_for_stop_signal()
     return 0
 
@@ -152,7 +178,19 @@ def worker_role(role: str, index: int) -> str:
     return "web" if role == "all" and index > 0 else role
 
 
-async def _supervise(config: AppConfig, role: str, workers: int) -> int:
+async def _supervise(
+    config: AppConfig, role: str, workers: int, *, guard: list[socket.socket]
+) -> int:
+    """Run ``workers`` processes; ``guard`` holds the port against another deployment
+    (listener.py) while our workers share it with SO_REUSEPORT."""
+    try:
+        return await _run_workers(config, role, workers)
+    finally:
+        for sock in guard:
+            sock.close()
+
+
+async def _run_workers(config: AppConfig, role: str, workers: int) -> int:
     async with open_store(config, migrate=True):
         pass  # migrate and sync once, so the workers never race to do it
     # spawn, not fork: each worker starts clean, without this process's loop or threads.

@@ -7,8 +7,10 @@ loader, so the demo exercises exactly what a user's configuration does.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from aiohttp import web
@@ -16,12 +18,18 @@ from aiohttp import web
 from feedsvc.config import load_config
 from feedsvc.demo.portal import PortalState, create_portal_app
 from feedsvc.demo.sources import demo_sources_yaml
+from feedsvc.listener import bind_each
 from feedsvc.refresh.scheduler import Scheduler
 from feedsvc.runtime import configure_logging
 from feedsvc.service import running_service, wait_for_stop_signal
 
 PUBLISH_EVERY = 20.0  # seconds between new demo articles
 EDIT_EVERY = 45.0  # seconds between edits of a recent article
+
+
+class DemoSockets(NamedTuple):
+    feeds: list[socket.socket]
+    portal: list[socket.socket]
 
 
 def _write_config(path: Path, text: str) -> None:
@@ -45,8 +53,23 @@ def demo_config_text(*, base_url: str, port: int, data_dir: Path) -> str:
     return settings + demo_sources_yaml(base_url)
 
 
-async def run_demo(port: int, portal_port: int, data_dir: Path, *, verbose: bool = False) -> int:
+def bind_demo_ports(port: int, portal_port: int) -> DemoSockets:
+    """Both ports before anything else: a busy one ends the demo with one line, unchanged."""
+    portal, feeds = bind_each(("127.0.0.1", portal_port), ("127.0.0.1", port))
+    return DemoSockets(feeds=feeds, portal=portal)
+
+
+async def run_demo(
+    port: int,
+    portal_port: int,
+    data_dir: Path,
+    *,
+    verbose: bool = False,
+    sockets: DemoSockets | None = None,
+) -> int:
     t0 = time.monotonic()
+    bound = sockets or bind_demo_ports(port, portal_port)
+    feed_sockets, portal_sockets = bound.feeds, bound.portal
     base_url = f"http://127.0.0.1:{portal_port}"
     config_path = data_dir / "sources.yaml"
     text = demo_config_text(base_url=base_url, port=port, data_dir=data_dir)
@@ -61,9 +84,10 @@ async def run_demo(port: int, portal_port: int, data_dir: Path, *, verbose: bool
         access_log=None,
     )
     await portal.setup()
-    await web.TCPSite(portal, "127.0.0.1", portal_port).start()
+    for sock in portal_sockets:
+        await web.SockSite(portal, sock).start()
     try:
-        async with running_service(config, role="all") as scheduler:
+        async with running_service(config, role="all", listeners=feed_sockets) as scheduler:
             public = config.settings.effective_public_url
             print(f"demo portal:  {base_url}/   (ground truth: {base_url}/_demo/state.json)")
             print(f"sources file: {config_path}")
