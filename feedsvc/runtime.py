@@ -77,7 +77,9 @@ async def refresh_context(
         async with Fetcher(settings) as fetcher, AsyncExitStack() as stack:
             publisher = None
             if settings.websub_hub:
-                publisher = await stack.enter_async_context(WebSubPublisher(settings, store))
+                publisher = await stack.enter_async_context(
+                    WebSubPublisher(settings, store, fetcher=fetcher)
+                )
             yield RefreshContext(
                 settings=settings,
                 store=store,
