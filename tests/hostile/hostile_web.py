@@ -220,7 +220,7 @@ def endless(server: HostileServer, chunk: bytes = b"x" * 65536) -> Behaviour:
     return behaviour
 
 
-def gzip_bomb(inflated: int = 50 * 1024 * 1024) -> bytes:
+def gzip_bomb(inflated: int = 4 * 1024 * 1024) -> bytes:
     """A small gzip body that inflates to ``inflated`` zero bytes."""
     return gzip.compress(b"\0" * inflated, compresslevel=9)
 
