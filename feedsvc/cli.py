@@ -17,6 +17,7 @@ from feedsvc import __version__
 from feedsvc.config import AppConfig, load_config
 from feedsvc.errors import ConfigError, FeedsvcError, ListenError
 from feedsvc.models import FetchStatus, Selectors
+from feedsvc.redact import redact_credentials
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -94,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except ConfigError as exc:
-        print(f"feedsvc: configuration error: {exc}", file=sys.stderr)
+        print(f"feedsvc: configuration error: {redact_credentials(str(exc))}", file=sys.stderr)
         return EXIT_CONFIG
     except ListenError as exc:  # raised before anything started or wrote
         print(f"feedsvc: {exc}", file=sys.stderr)
@@ -200,9 +201,9 @@ async def _check(config: AppConfig, args: argparse.Namespace) -> int:
             base_url=args.base_url,
         )
     except FeedsvcError as exc:
-        print(f"feedsvc: check {args.target}: {exc}", file=sys.stderr)
+        print(f"feedsvc: check {redact_credentials(args.target)}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    print(dumps(result) if args.json else result.to_text())
+    print(redact_credentials(dumps(result) if args.json else result.to_text()))
     return EXIT_OK if (result.items or result.article) else EXIT_FAILED
 
 
@@ -213,12 +214,13 @@ async def _sources(config: AppConfig) -> int:
         for state in await store.list_sources():
             cfg = state.config
             last_ok = state.last_success_at.isoformat() if state.last_success_at else "never"
-            print(
+            line = (
                 f"{cfg.id:24} every {cfg.interval_seconds:>6}s  "
                 f"next {state.next_check_at:%Y-%m-%d %H:%M:%S}  "
                 f"last ok {last_ok}  failures {state.error_count}"
                 + (f"  last error: {state.last_error}" if state.last_error else "")
             )
+            print(redact_credentials(line))  # errors stored by older versions too
     return EXIT_OK
 
 
@@ -227,5 +229,5 @@ async def _migrate(config: AppConfig) -> int:
 
     store = await Store.open(config.settings.database_url, migrate=True)
     await store.close()
-    print(f"database at {config.settings.database_url} is up to date")
+    print(f"database at {redact_credentials(config.settings.database_url)} is up to date")
     return EXIT_OK

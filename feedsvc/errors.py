@@ -24,6 +24,8 @@
 
 from __future__ import annotations
 
+from feedsvc.redact import redact_credentials
+
 
 class FeedsvcError(Exception):
     """Base of every error feedsvc raises on purpose."""
@@ -38,10 +40,12 @@ class ConfigError(FeedsvcError):
 
 
 class FetchError(FeedsvcError):
+    """``url`` is kept whole (to fetch again); the message has credentials redacted."""
+
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
-        self.reason = reason
-        super().__init__(f"{url}: {reason}")
+        self.reason = redact_credentials(reason)
+        super().__init__(redact_credentials(f"{url}: {reason}"))
 
 
 class BlockedAddressError(FetchError):
@@ -85,8 +89,8 @@ class RobotsDisallowedError(FetchError):
 class ExtractError(FeedsvcError):
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
-        self.reason = reason
-        super().__init__(f"{url}: {reason}")
+        self.reason = redact_credentials(reason)
+        super().__init__(redact_credentials(f"{url}: {reason}"))
 
 
 class StoreError(FeedsvcError):

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from feedsvc.config import AppConfig, Settings
 from feedsvc.fetch import Fetcher
+from feedsvc.redact import RedactingFormatter
 from feedsvc.refresh.offload import Offloader
 from feedsvc.refresh.worker import RefreshContext
 from feedsvc.store import Store
@@ -33,10 +34,11 @@ _CHATTY_LIBRARIES = ("apscheduler", "alembic")
 
 def configure_logging(settings: Settings, *, verbose: bool = False) -> None:
     """Log to stderr at ``log_level`` (DEBUG with ``verbose``, the CLI's ``-v``)."""
+    handler = logging.StreamHandler(sys.stderr)
+    # Every line, tracebacks included, with credentials in URLs redacted.
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(
-        level="DEBUG" if verbose else settings.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level="DEBUG" if verbose else settings.log_level.upper(), handlers=[handler]
     )
     # Libraries' INFO lines are noise to an operator: APScheduler logs every tick, Alembic
     # every migration step ("Context impl SQLiteImpl."). Our own loggers say what matters
@@ -77,7 +79,9 @@ async def refresh_context(
         async with Fetcher(settings) as fetcher, AsyncExitStack() as stack:
             publisher = None
             if settings.websub_hub:
-                publisher = await stack.enter_async_context(WebSubPublisher(settings, store))
+                publisher = await stack.enter_async_context(
+                    WebSubPublisher(settings, store, fetcher=fetcher)
+                )
             yield RefreshContext(
                 settings=settings,
                 store=store,

@@ -6,6 +6,10 @@ configured hub for every format of every changed feed (the topics are exactly th
 ``rel="self"`` URLs the plain feeds advertise). Publishing is best effort: each POST has a
 timeout and a bounded number of attempts, failures are logged, and nothing here ever
 raises into the refresh — the feeds are already saved, and subscribers still poll.
+
+The POSTs go through the :class:`~feedsvc.fetch.Fetcher` (the one guarded client), so a hub
+on a private, loopback or link-local address is refused unless ``allow_private_networks``
+is set, and a redirect from the hub is never followed.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import aiohttp
-
 from feedsvc.config import Settings
+from feedsvc.errors import BlockedAddressError, FetchError
+from feedsvc.fetch import Fetcher
 from feedsvc.models import FeedInfo, FeedKey, FeedKind
 from feedsvc.web.urls import feed_urls
 
@@ -43,8 +47,9 @@ class PublishReport:
 class WebSubPublisher:
     """``async with WebSubPublisher(settings, store) as publisher: await publisher.publish(keys)``
 
-    Owns one ``aiohttp.ClientSession`` unless given one. ``store`` supplies category slugs,
-    since a category's public URL uses its slug when it has one.
+    Sends through ``fetcher`` (the service's own), else through a Fetcher it opens and
+    closes itself. ``feeds`` supplies category slugs, since a category's public URL uses
+    its slug when it has one.
     """
 
     def __init__(
@@ -52,7 +57,7 @@ class WebSubPublisher:
         settings: Settings,
         feeds: FeedInfoSource,
         *,
-        session: aiohttp.ClientSession | None = None,
+        fetcher: Fetcher | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         attempts: int = DEFAULT_ATTEMPTS,
         backoff: float = DEFAULT_BACKOFF,
@@ -67,21 +72,21 @@ class WebSubPublisher:
         self.timeout = timeout
         self.attempts = attempts
         self.backoff = backoff
-        self._session = session
-        self._owns_session = session is None
+        self._fetcher = fetcher
+        self._owned: Fetcher | None = None
 
     async def __aenter__(self) -> WebSubPublisher:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
+        if self._fetcher is None:
+            self._owned = self._fetcher = await Fetcher(self.settings).__aenter__()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
     async def close(self) -> None:
-        if self._owns_session and self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._owned is not None:
+            await self._owned.close()
+            self._owned = self._fetcher = None
 
     async def topic_urls(self, changed: Sequence[FeedKey]) -> list[str]:
         """The public URL of every changed feed in every format, in a stable order."""
@@ -123,26 +128,22 @@ class WebSubPublisher:
         return report
 
     async def _post(self, url: str) -> bool:
-        session = self._session
-        if session is None:
+        fetcher = self._fetcher
+        if fetcher is None:
             raise RuntimeError("WebSubPublisher used outside 'async with'")
         delay = self.backoff
+        form = {"hub.mode": "publish", "hub.url": url}
         for attempt in range(1, self.attempts + 1):
             try:
-                async with session.post(
-                    self.hub,
-                    data={"hub.mode": "publish", "hub.url": url},
-                    timeout=aiohttp.ClientTimeout(total=self.timeout),
-                    allow_redirects=False,
-                ) as response:
-                    await response.read()
-                    if 200 <= response.status < 300:
-                        return True
-                    problem = f"HTTP {response.status}"
-                    # A hub that refuses the request will refuse it again.
-                    retry = response.status >= 500 or response.status == 429
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                problem, retry = f"{type(exc).__name__}: {exc}", True
+                status = await fetcher.post_form(self.hub, form, seconds=self.timeout)
+                if 200 <= status < 300:
+                    return True
+                problem = f"HTTP {status}"
+                # A hub that refuses the request (or redirects it) will do so again.
+                retry = status >= 500 or status == 429
+            except FetchError as exc:
+                # A blocked address stays blocked; a timeout or a reset may pass.
+                problem, retry = str(exc), not isinstance(exc, BlockedAddressError)
             log.info("websub: publish %s to %s, attempt %d: %s", url, self.hub, attempt, problem)
             if not retry or attempt == self.attempts:
                 return False

@@ -1,13 +1,18 @@
-"""``Fetcher``: one GET of one page, with every limit a scraper of strangers' sites needs.
+"""``Fetcher``: every outgoing HTTP request of feedsvc, with every limit a scraper of
+strangers' sites needs.
 
 ``async with Fetcher(settings) as fetcher`` owns the HTTP sessions; nothing is module-level.
 ``await fetcher.fetch(url)`` returns a :class:`~feedsvc.models.FetchResult` for a 2xx or a
 304 response and raises a :class:`~feedsvc.errors.FetchError` subclass naming the URL for
-everything else.
+everything else. robots.txt is read through the same hop checks, and
+``fetcher.post_form`` sends WebSub hub pings, so no request leaves feedsvc unguarded.
 
-* Redirects are followed here, not by aiohttp, so every hop is checked: scheme (http/https
-  only), the private-network guard (IP literals here; host names in the resolver, see
-  :mod:`feedsvc.fetch.guard`) and the ``max_redirects`` count.
+* Redirects are followed here, not by aiohttp, so every hop is checked before it is sent:
+  scheme (http/https only), the private-network guard (IP literals here; host names in the
+  resolver, see :mod:`feedsvc.fetch.guard`), the ``max_redirects`` count and robots.txt.
+  That holds for robots.txt's own redirects too. A source allowed on private networks
+  skips the guard for its page chain and for robots.txt on the origin it asked for, never
+  for robots.txt of another origin or where that redirects.
 * Time: ``connect_timeout`` (DNS + connect) and ``read_timeout`` (silence between bytes)
   per request; ``total_timeout`` covers the whole redirect chain and body, but not the wait
   for a concurrency slot (a busy host queues fetches; it does not fail them).
@@ -25,12 +30,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -39,12 +42,8 @@ from yarl import URL
 from feedsvc import __version__
 from feedsvc.config import Settings
 from feedsvc.errors import (
-    BlockedAddressError,
     ConfigError,
-    ConnectionFailedError,
     DecodeError,
-    FetchError,
-    FetchTimeoutError,
     HTTPStatusError,
     RobotsDisallowedError,
     TooManyRedirectsError,
@@ -53,6 +52,15 @@ from feedsvc.errors import (
 from feedsvc.fetch.body import ACCEPT_ENCODING, read_capped
 from feedsvc.fetch.charset import decode_html, garbled_reason
 from feedsvc.fetch.guard import AddressGuard, BlockedHostError, GuardedResolver, IPNetwork
+from feedsvc.fetch.hops import (
+    HostLimiter,
+    blocked_error,
+    conditional_headers,
+    deadline,
+    hop_errors,
+    http_url,
+    redirect_target,
+)
 from feedsvc.fetch.robots import MAX_ROBOTS_BYTES, RobotsRules
 from feedsvc.models import FetchResult, PageValidators
 
@@ -61,7 +69,6 @@ ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9,en;q=0.8"
 HTML_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml"}
 )
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DNS_CACHE_SECONDS = 10
 
 
@@ -70,32 +77,12 @@ def default_user_agent(settings: Settings) -> str:
     return settings.user_agent or f"feedsvc/{__version__} (+{settings.effective_public_url})"
 
 
-@dataclass
-class _HostSlot:
-    semaphore: asyncio.Semaphore
-    users: int = 0
+class _NoRobots:
+    """Marks a chain that is itself a robots.txt fetch, so it reads no robots.txt."""
 
 
-class _HostLimiter:
-    """One semaphore per host, dropped again when nobody holds or waits for it."""
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._slots: dict[str, _HostSlot] = {}
-
-    @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        entry = self._slots.get(host)
-        if entry is None:
-            entry = self._slots[host] = _HostSlot(asyncio.Semaphore(self._limit))
-        entry.users += 1
-        try:
-            async with entry.semaphore:
-                yield
-        finally:
-            entry.users -= 1
-            if entry.users == 0:
-                del self._slots[host]
+NO_ROBOTS = _NoRobots()
+T = TypeVar("T")
 
 
 class Fetcher:
@@ -125,7 +112,7 @@ class Fetcher:
         self._guard = AddressGuard(guard_exempt)
         self._guarded: aiohttp.ClientSession | None = None
         self._unguarded: aiohttp.ClientSession | None = None
-        self._hosts = _HostLimiter(settings.per_host_concurrency)
+        self._hosts = HostLimiter(settings.per_host_concurrency)
         self._global = asyncio.Semaphore(settings.max_concurrency)
         self._robots = RobotsRules(settings.robots_ttl) if settings.obey_robots_txt else None
         self._headers = {
@@ -186,6 +173,12 @@ class Fetcher:
             self._unguarded = self._new_session(self._resolver)
         return self._unguarded
 
+    def _unguarded_for(self, allowed: URL | None) -> Callable[[URL], bool]:
+        """Which hops may skip the guard: with ``allowed`` an origin, only hops on it."""
+        if allowed is None:
+            return lambda target: False
+        return lambda target: target.origin() == allowed
+
     async def fetch(
         self,
         url: str,
@@ -201,105 +194,128 @@ class Fetcher:
         """
         if allow_private is None:
             allow_private = self._settings.allow_private_networks
-        session = self._session(guarded=not allow_private)
-        target = _http_url(url, url)
-        total = self._settings.total_timeout
-        async with self._hosts.slot(target.host or ""), self._global:
-            deadline = asyncio.timeout(total)
-            try:
-                async with deadline:
-                    return await self._follow(session, url, target, validators, encoding)
-            except TimeoutError as exc:
-                reason = (
-                    f"no complete response within total_timeout={total:g}s"
-                    if deadline.expired()
-                    else f"timed out: {exc or type(exc).__name__}"
-                )
-                raise FetchTimeoutError(url, reason) from exc
+        target = http_url(url, url)
+        headers = conditional_headers(validators)
 
-    async def _follow(
+        async def step(session: aiohttp.ClientSession, hop: URL) -> FetchResult | URL:
+            async with session.get(hop, headers=headers, allow_redirects=False) as response:
+                return await self._handle(response, url, validators, encoding)
+
+        # A source allowed on private networks fetches its own pages (the whole chain)
+        # unguarded; robots.txt only for the origin it asked for (see _robots_allow).
+        own = target.origin() if allow_private else None
+        async with (
+            self._hosts.slot(target.host or ""),
+            self._global,
+            deadline(url, self._settings.total_timeout, "total_timeout"),
+        ):
+            return await self._walk(
+                url, target, step, unguarded=lambda hop: allow_private, robots_for=own
+            )
+
+    async def post_form(
         self,
-        session: aiohttp.ClientSession,
+        url: str,
+        form: Mapping[str, str],
+        *,
+        seconds: float,
+        allow_private: bool | None = None,
+    ) -> int:
+        """POST ``form`` to ``url`` once, within ``seconds``, and return the status.
+
+        A redirect is not followed (its 3xx status is returned). Used for WebSub hub pings;
+        raises FetchError like :meth:`fetch`.
+        """
+        if allow_private is None:
+            allow_private = self._settings.allow_private_networks
+        target = http_url(url, url)
+        session = self._session(guarded=not allow_private)
+        if not allow_private:
+            self._check_literal(url, target)
+        async with deadline(url, seconds, "timeout"):
+            with hop_errors(url, target, self._settings):
+                async with session.post(target, data=dict(form), allow_redirects=False) as reply:
+                    return reply.status
+
+    async def _walk(
+        self,
         url: str,
         target: URL,
-        validators: PageValidators | None,
-        encoding: str | None,
-    ) -> FetchResult:
-        headers = _conditional_headers(validators)
+        step: Callable[[aiohttp.ClientSession, URL], Awaitable[T | URL]],
+        *,
+        unguarded: Callable[[URL], bool],
+        robots_for: URL | _NoRobots | None = None,
+    ) -> T:
+        """Follow a redirect chain from ``target``, checking every hop before it is sent:
+        scheme, the private-network guard (unless ``unguarded(hop)``), the count and
+        robots.txt (read as :meth:`_robots_allow` says for ``robots_for``; not at all for
+        ``NO_ROBOTS``). ``step`` sends one hop: the result, or where a redirect points."""
         chain = [str(target)]
-        guarded = session is self._guarded
         while True:
+            guarded = not unguarded(target)
+            session = self._session(guarded=guarded)
             if guarded:
                 self._check_literal(url, target)
-            if self._robots is not None and not await self._robots.allowed(
-                target, functools.partial(self._load_robots, session)
-            ):
-                where = "" if str(target) == url else f" (redirected to {target})"
-                raise RobotsDisallowedError(
-                    url, f"disallowed by {target.origin()}/robots.txt{where}"
-                )
-            location = await self._request(session, url, target, headers, validators, encoding)
-            if isinstance(location, FetchResult):
-                return location
+            if not isinstance(robots_for, _NoRobots):
+                await self._robots_allow(url, target, robots_for)
+            with hop_errors(url, target, self._settings):
+                outcome = await step(session, target)
+            if not isinstance(outcome, URL):
+                return outcome
             if len(chain) > self._settings.max_redirects:
                 raise TooManyRedirectsError(
                     url,
                     f"more than max_redirects={self._settings.max_redirects} redirects: "
-                    + " → ".join([*chain, str(location)]),
+                    + " → ".join([*chain, str(outcome)]),
                 )
-            target = location
+            target = outcome
             chain.append(str(target))
 
-    async def _load_robots(
-        self, session: aiohttp.ClientSession, robots_url: URL
-    ) -> tuple[int, bytes]:
-        # Through the page's own session, so robots.txt gets the same network guard.
-        if session is self._guarded:
-            self._guard.check_host(robots_url.host or "")
-        async with session.get(robots_url, allow_redirects=True, max_redirects=5) as response:
-            body = await response.content.read(MAX_ROBOTS_BYTES)
+    async def _robots_allow(self, url: str, target: URL, own: URL | None) -> None:
+        """Raise RobotsDisallowedError unless robots.txt of ``target``'s origin allows it.
+
+        robots.txt and each hop of its redirects go through the guard, except hops on the
+        origin ``own`` of a source allowed on private networks.
+        """
+        if self._robots is None:
+            return
+
+        async def load(robots_url: URL) -> tuple[int, bytes]:
+            where = str(robots_url)
+            return await self._walk(
+                where,
+                robots_url,
+                functools.partial(self._robots_step, where),
+                unguarded=self._unguarded_for(own),
+                robots_for=NO_ROBOTS,
+            )
+
+        if not await self._robots.allowed(target, load):
+            where = "" if str(target) == url else f" (redirected to {target})"
+            raise RobotsDisallowedError(url, f"disallowed by {target.origin()}/robots.txt{where}")
+
+    async def _robots_step(
+        self, url: str, session: aiohttp.ClientSession, target: URL
+    ) -> tuple[int, bytes] | URL:
+        async with session.get(target, allow_redirects=False) as response:
+            location = redirect_target(url, response)
+            if location is not None:
+                return location
+            if not 200 <= response.status < 300:
+                return response.status, b""
+            body = await read_capped(
+                response,
+                url,
+                max_body_bytes=self._settings.max_body_bytes,
+                max_decompressed_bytes=MAX_ROBOTS_BYTES,
+            )
             return response.status, body
 
     def _check_literal(self, url: str, target: URL) -> None:
         try:
             self._guard.check_host(target.host or "")
         except BlockedHostError as exc:
-            raise _blocked(url, target, exc) from exc
-
-    async def _request(
-        self,
-        session: aiohttp.ClientSession,
-        url: str,
-        target: URL,
-        headers: dict[str, str],
-        validators: PageValidators | None,
-        encoding: str | None,
-    ) -> FetchResult | URL:
-        """One hop: the result, or the URL a redirect points to."""
-        try:
-            async with session.get(target, headers=headers, allow_redirects=False) as response:
-                return await self._handle(response, url, validators, encoding)
-        except aiohttp.ClientConnectorError as exc:
-            if isinstance(exc.os_error, BlockedHostError):
-                raise _blocked(url, target, exc.os_error) from exc
-            raise ConnectionFailedError(url, f"cannot connect to {_hop(target)}: {exc}") from exc
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise FetchTimeoutError(
-                url,
-                f"no connection to {_hop(target)} within "
-                f"connect_timeout={self._settings.connect_timeout:g}s",
-            ) from exc
-        except aiohttp.ServerTimeoutError as exc:
-            raise FetchTimeoutError(
-                url,
-                f"{_hop(target)} sent nothing for read_timeout={self._settings.read_timeout:g}s",
-            ) from exc
-        except aiohttp.InvalidURL as exc:
-            raise FetchError(url, f"invalid URL {exc}") from exc
-        except aiohttp.ClientError as exc:
-            raise ConnectionFailedError(
-                url, f"{_hop(target)}: {type(exc).__name__}: {exc}"
-            ) from exc
+            raise blocked_error(url, target, exc) from exc
 
     async def _handle(
         self,
@@ -311,11 +327,9 @@ class Fetcher:
         status = response.status
         now = datetime.now(UTC)
         final_url = str(response.url)
-        if status in REDIRECT_STATUSES:
-            location = response.headers.get("Location")
-            if not location:
-                raise HTTPStatusError(url, status, f"HTTP {status} without a Location header")
-            return _http_url(url, location, base=response.url)
+        location = redirect_target(url, response)
+        if location is not None:
+            return location
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
         if status == 304:
@@ -357,41 +371,3 @@ class Fetcher:
             etag=etag,
             last_modified=last_modified,
         )
-
-
-def _http_url(url: str, raw: str, *, base: URL | None = None) -> URL:
-    """Parse (and resolve against ``base``) an http(s) URL, or raise naming ``url``."""
-    try:
-        parsed = URL(raw)
-        if base is not None:
-            parsed = base.join(parsed)
-    except (ValueError, TypeError) as exc:
-        raise FetchError(url, f"invalid URL {raw!r}: {exc}") from exc
-    what = "redirect to" if base is not None else "URL"
-    if parsed.scheme not in ("http", "https"):
-        raise FetchError(url, f"{what} {raw!r}: only http and https URLs are fetched")
-    if not parsed.host:
-        raise FetchError(url, f"{what} {raw!r} has no host")
-    return parsed
-
-
-def _conditional_headers(validators: PageValidators | None) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    if validators is not None:
-        if validators.etag:
-            headers["If-None-Match"] = validators.etag
-        if validators.last_modified:
-            headers["If-Modified-Since"] = validators.last_modified
-    return headers
-
-
-def _hop(target: URL) -> str:
-    return f"{target.host}:{target.port}"
-
-
-def _blocked(url: str, target: URL, error: BlockedHostError) -> BlockedAddressError:
-    where = "" if str(target) == url else f" (redirected to {target})"
-    return BlockedAddressError(
-        url,
-        f"{error}{where}; set allow_private_networks for sources on private networks",
-    )

@@ -2,8 +2,10 @@
 
 A polite scraper asks first. Rules are read with the standard library's parser under the
 product token ``feedsvc``. A missing robots.txt (4xx) allows everything; an unreachable one
-(5xx, network error, oversized) also allows, for a shorter time, and is logged: a broken
-robots.txt should not silently stop a feed an admin configured on purpose.
+(5xx, network error, oversized, or redirected to a blocked address) also allows, for a
+shorter time, and is logged: a broken robots.txt should not silently stop a feed an admin
+configured on purpose. The Fetcher loads it through the same hop checks and guard as pages
+(redirects included), decompressed, and at most ``MAX_ROBOTS_BYTES``.
 """
 
 from __future__ import annotations

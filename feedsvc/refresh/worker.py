@@ -42,6 +42,7 @@ from feedsvc.models import (
     SourceState,
 )
 from feedsvc.normalize import normalize_article, normalize_url
+from feedsvc.redact import redact_credentials
 from feedsvc.refresh.offload import Offloader
 from feedsvc.refresh.policy import next_check
 from feedsvc.store import Store
@@ -270,7 +271,8 @@ async def _collect_articles(
 
     async def run(link: str, item: ListItem | None, prior: KnownArticle | None) -> None:
         if time.monotonic() > deadline:
-            errors.append(f"{link}: postponed, refresh ran out of its lease time")
+            postponed = f"{link}: postponed, refresh ran out of its lease time"
+            errors.append(redact_credentials(postponed))
             return
         try:
             article = await _fetch_and_process(ctx, source, link, item, prior, now)
@@ -279,7 +281,7 @@ async def _collect_articles(
             log.warning("source %s: article skipped: %s", source.id, exc)
             return
         except Exception as exc:  # a bug in one page's handling must not sink the source
-            errors.append(f"{link}: {type(exc).__name__}: {exc}")
+            errors.append(redact_credentials(f"{link}: {type(exc).__name__}: {exc}"))
             log.exception("source %s: unexpected error on %s", source.id, link)
             return
         if article is None:
@@ -354,7 +356,7 @@ async def _record_failure(
         message = str(exc)
         log.warning("source %s failed: %s", source.id, message)
     else:
-        message = f"unexpected {type(exc).__name__}: {exc}"
+        message = redact_credentials(f"unexpected {type(exc).__name__}: {exc}")
         log.exception("source %s failed unexpectedly", source.id)
     finished = ctx.now()
     errors = state.error_count + 1

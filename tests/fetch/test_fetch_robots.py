@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import replace
 
 import pytest
@@ -95,5 +96,19 @@ async def test_obeying_can_be_switched_off() -> None:
         async with Fetcher(replace(SETTINGS, obey_robots_txt=False)) as fetcher:
             assert (await fetcher.fetch(str(server.make_url("/nofeeds/x.html")))).status == 200
         assert "robots" not in hits
+    finally:
+        await server.close()
+
+
+async def test_a_gzip_encoded_robots_txt_is_obeyed() -> None:
+    # We ask for gzip, so a server may send robots.txt compressed: it is read, not ignored.
+    hits: dict[str, int] = {}
+    robots = web.Response(body=gzip.compress(RULES.encode()), headers={"Content-Encoding": "gzip"})
+    server = await serve(site(robots, hits))
+    try:
+        async with Fetcher(SETTINGS) as fetcher:
+            with pytest.raises(RobotsDisallowedError):
+                await fetcher.fetch(str(server.make_url("/nofeeds/x.html")))
+        assert "/nofeeds/x.html" not in hits
     finally:
         await server.close()

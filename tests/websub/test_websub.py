@@ -21,6 +21,8 @@ from feedsvc.web.urls import feed_path
 from feedsvc.websub import WebSubPublisher
 
 ServerFactory = Callable[[web.Application], Awaitable[TestServer]]
+# The test hubs listen on 127.0.0.1, which the guard refuses unless told otherwise.
+LOCAL_HUB = "  allow_private_networks: true\n"
 
 
 @dataclass
@@ -62,7 +64,8 @@ async def hub_url(hub: Hub, aiohttp_server: ServerFactory) -> str:
 
 @pytest.fixture
 async def pipeline(tmp_path: Path, hub_url: str) -> AsyncIterator[Pipeline]:
-    async for p in pipeline_context(tmp_path, extra_settings=f"  websub_hub: {hub_url}\n"):
+    extra = f"  websub_hub: {hub_url}\n{LOCAL_HUB}"
+    async for p in pipeline_context(tmp_path, extra_settings=extra):
         yield p
 
 
@@ -146,7 +149,9 @@ class _Infos:
 async def test_publisher_urls_retries_and_timeouts(
     hub: Hub, hub_url: str, aiohttp_server: ServerFactory
 ) -> None:
-    settings = Settings(public_url="http://feeds.test/", websub_hub=hub_url)
+    settings = Settings(
+        public_url="http://feeds.test/", websub_hub=hub_url, allow_private_networks=True
+    )
     infos = _Infos({"Tech": "tech", "财经": None})
     changed = [
         FeedKey(FeedKind.CATEGORY, "财经"),
@@ -187,7 +192,9 @@ async def test_publisher_urls_retries_and_timeouts(
 
 
 async def test_an_unreachable_hub_is_logged_not_raised(unused_tcp_port: int) -> None:
-    settings = Settings(websub_hub=f"http://127.0.0.1:{unused_tcp_port}/hub")
+    settings = Settings(
+        websub_hub=f"http://127.0.0.1:{unused_tcp_port}/hub", allow_private_networks=True
+    )
     async with WebSubPublisher(settings, _Infos({}), backoff=0, timeout=1) as publisher:
         report = await publisher.publish([FeedKey(FeedKind.LATEST)])
     assert len(report.failed) == 3 and report.published == []
