@@ -105,9 +105,7 @@ def _wait_healthy(port: int, proc: subprocess.Popen[str]) -> None:
 
 
 @pytest.mark.parametrize("second", [["--workers", "2"], []])
-def test_a_second_deployment_cannot_share_a_workers_port(
-    tmp_path: Path, second: list[str]
-) -> None:
+def test_a_second_deployment_cannot_share_a_workers_port(tmp_path: Path, second: list[str]) -> None:
     port = free_port()
     first_dir = tmp_path / "first"
     first_dir.mkdir()
