@@ -20,6 +20,7 @@ from feedsvc.config import Settings
 from feedsvc.errors import FeedsvcError
 from feedsvc.extract import detect_list, extract_article, extract_list, guess_page_url
 from feedsvc.extract.dom import parse_html
+from feedsvc.extract.zone import ZoneChoice, choose_zone
 from feedsvc.fetch import Fetcher, decode_html
 from feedsvc.models import (
     ExtractedArticle,
@@ -85,6 +86,7 @@ class CheckResult:
     article_error: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    zone: ZoneChoice | None = None  # the zone of the page's naive times, and why
 
     def to_json(self) -> dict[str, Any]:
         art, raw = self.article, self.extracted
@@ -126,10 +128,17 @@ class CheckResult:
             "article_error": self.article_error,
             "provenance": self.provenance,
             "notes": self.notes,
+            "timezone": None
+            if self.zone is None
+            else {"name": self.zone.name, "evidence": self.zone.evidence},
         }
 
     def to_text(self) -> str:
         lines = [f"note: {n}" for n in self.notes]
+        if self.zone is not None:
+            lines.append(
+                f"times without a zone are read in {self.zone.name} ({self.zone.evidence})"
+            )
         if self.list_url:
             lines += self._list_text()
         lines += self._article_text()
@@ -241,26 +250,39 @@ async def run_check(
     selectors: Selectors | None = None,
     article_only: bool = False,
     base_url: str | None = None,
+    timezone: str | None = None,
 ) -> CheckResult:
     """Fetch (or read) ``target`` and extract it like a refresh would, without storing.
+
+    ``timezone`` is the zone a source would configure; without it (and with the setting
+    at ``auto``) the zone comes from the page's evidence (extract/zone.py), as in a refresh.
 
     Raises FetchError when the target cannot be fetched and ExtractError when the page is
     not HTML at all; a failure on the first article is reported in the result instead.
     """
     now = utc_now()
-    tz = ZoneInfo(settings.timezone)
     source = SourceConfig(
-        id="check", name="check", urls=(target,), interval_seconds=3600, selectors=selectors
+        id="check",
+        name="check",
+        urls=(target,),
+        interval_seconds=3600,
+        selectors=selectors,
+        timezone=timezone,
     )
     notes: list[str] = []
     async with Fetcher(settings) as fetcher:
         page = await _load(fetcher, settings, target, base_url, notes)
+        zone = choose_zone(
+            page.url, source_zone=timezone, setting_zone=settings.timezone, html=page.text
+        )
+        tz = zone.zone()
         if article_only:
-            result = CheckResult(list_url=None, rule=None, notes=notes)
+            result = CheckResult(list_url=None, rule=None, notes=notes, zone=zone)
             _fill_article(result, page, source, tz, now, None)
             return result
         result = await asyncio.to_thread(_list_result, page, selectors, tz, now)
         result.notes = notes + result.notes
+        result.zone = zone
         if result.items and page.guessed:
             result.article_url = result.items[0].url
             result.article_error = (

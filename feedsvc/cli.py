@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedsvc import __version__
 from feedsvc.config import AppConfig, load_config
@@ -64,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", action="store_true", help="print JSON")
     check.add_argument("--config", type=Path, help="sources file whose settings apply")
+    check.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="IANA zone for page times without one (default: the setting; auto: from the"
+        " page's country TLD or language)",
+    )
     for name in ("item", "title", "link", "date", "content"):
         check.add_argument(f"--{name}", help=f"{name} selector (CSS, or xpath:…)")
 
@@ -190,6 +197,14 @@ async def _refresh(config: AppConfig, only: list[str] | None) -> int:
 async def _check(config: AppConfig, args: argparse.Namespace) -> int:
     from feedsvc.check import dumps, run_check
 
+    if args.timezone is not None:
+        try:
+            ZoneInfo(args.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            print(
+                f"feedsvc: check --timezone: unknown time zone {args.timezone!r}", file=sys.stderr
+            )
+            return EXIT_CONFIG
     given = {n: getattr(args, n) for n in ("item", "title", "link", "date", "content")}
     selectors = Selectors(**given) if any(given.values()) else None
     try:
@@ -199,6 +214,7 @@ async def _check(config: AppConfig, args: argparse.Namespace) -> int:
             selectors=selectors,
             article_only=args.article,
             base_url=args.base_url,
+            timezone=args.timezone,
         )
     except FeedsvcError as exc:
         print(f"feedsvc: check {redact_credentials(args.target)}: {exc}", file=sys.stderr)

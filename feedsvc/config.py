@@ -50,7 +50,9 @@ class Settings:
     listen: str = setting("127.0.0.1:8080", "HOST:PORT the HTTP server binds")
     public_url: str = setting("", "absolute base URL used in feed links; empty = http://{listen}")
     timezone: str = setting(
-        "UTC", "IANA zone for page times that carry none (a source's timezone wins)"
+        "auto",
+        "IANA zone for page times that carry none (a source's timezone wins); auto: per page"
+        " from its host's country TLD or language (zh → Asia/Shanghai), else UTC",
     )
     allow_private_networks: bool = setting(
         False, "fetch from private, loopback and link-local addresses (local/test sources only)"
@@ -231,7 +233,7 @@ def _check_public_url(value: Any) -> str | None:
 
 
 def _check_timezone(value: Any) -> str | None:
-    return _timezone_problem(str(value))
+    return None if str(value) == "auto" else _timezone_problem(str(value))
 
 
 def _check_database_url(value: Any) -> str | None:

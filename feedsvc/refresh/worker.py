@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from feedsvc.config import Settings
 from feedsvc.errors import ExtractError, FeedsvcError, FetchError, LeaseLostError
 from feedsvc.extract import extract_article, extract_list
+from feedsvc.extract.zone import ZoneChoice, choose_zone
 from feedsvc.fetch import Fetcher
 from feedsvc.models import (
     ExtractedArticle,
@@ -77,6 +78,7 @@ class RefreshReport:
     items_seen: int = 0
     error: str | None = None
     article_errors: tuple[str, ...] = field(default=())
+    zone: ZoneChoice | None = None  # the list page's zone and why (None: nothing parsed)
 
     def line(self) -> str:
         if self.status is FetchStatus.FAILED:
@@ -88,8 +90,15 @@ class RefreshReport:
         )
 
 
-def source_zone(source: SourceConfig, settings: Settings) -> ZoneInfo:
-    return ZoneInfo(source.timezone or settings.timezone)
+def page_zone(source: SourceConfig, settings: Settings, fetch: FetchResult) -> ZoneChoice:
+    """The zone for the naive times of a fetched page: configured, else from evidence."""
+    return choose_zone(
+        fetch.final_url,
+        source_zone=source.timezone,
+        setting_zone=settings.timezone,
+        language=source.language,
+        html=fetch.text,
+    )
 
 
 def allow_private(source: SourceConfig, settings: Settings) -> bool:
@@ -153,12 +162,12 @@ class _ListScan:
     validators: list[tuple[str, PageValidators]] = field(default_factory=list)
     pages_fetched: int = 0
     pages_not_modified: int = 0
+    zone: ZoneChoice | None = None  # the first list page's, for the report
 
 
 async def _scan_lists(ctx: RefreshContext, state: SourceState, now: datetime) -> _ListScan:
     source = state.config
     stored = await ctx.store.page_validators(source.id)
-    zone_name = source.timezone or ctx.settings.timezone
     # Backfill: follow pagination on the first successful refresh only.
     max_pages = 1 if state.backfilled else max(1, source.max_pages)
     scan = _ListScan()
@@ -183,8 +192,10 @@ async def _scan_lists(ctx: RefreshContext, state: SourceState, now: datetime) ->
                 scan.pages_not_modified += 1
                 break
             scan.pages_fetched += 1
+            zone = page_zone(source, ctx.settings, result)
+            scan.zone = scan.zone or zone
             page = await ctx.offloader.run(
-                parse_list_page, result.text, result.final_url, source.selectors, zone_name, now
+                parse_list_page, result.text, result.final_url, source.selectors, zone.name, now
             )
             if not page.items and page_no == 0:
                 raise ExtractError(url, "no article links found on the list page")
@@ -231,7 +242,7 @@ async def _fetch_and_process(
         link_url,
         item,
         source,
-        source.timezone or ctx.settings.timezone,
+        page_zone(source, ctx.settings, fetch).name,
         now,
         known.first_seen if known else None,
     )
@@ -343,8 +354,11 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
         updated=saved.updated,
         items_seen=len(links),
         article_errors=tuple(errors),
+        zone=scan.zone,
     )
     log.info("%s", report.line())
+    if scan.zone is not None:
+        log.debug("%s: page times in %s (%s)", source.id, scan.zone.name, scan.zone.evidence)
     return report
 
 

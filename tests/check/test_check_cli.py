@@ -222,3 +222,35 @@ def test_unreachable_target_is_a_clear_failure(capsys: pytest.CaptureFixture[str
     assert code == EXIT_FAILED
     assert out == ""
     assert "feedsvc: check" in err and "/no/such/page.html" in err and "404" in err
+
+
+def test_the_zone_and_its_evidence_are_shown(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FEEDSVC_TIMEZONE")  # the setting's default: auto
+    site = gov_gbk.build()
+    article = site.articles[3]
+    with serve_in_thread(site) as base:
+        code, out, err = run_check(capsys, base + article.path, "--article", "--json")
+        assert code == EXIT_OK, err
+        result = json.loads(out)
+        assert result["timezone"]["name"] == "Asia/Shanghai"
+        assert "Chinese" in result["timezone"]["evidence"]
+        assert result["article"]["published"] == article.published.isoformat()
+
+        code, out, err = run_check(capsys, base + article.path, "--article")
+        assert "times without a zone are read in Asia/Shanghai (page text in Chinese" in out
+
+        code, out, err = run_check(
+            capsys, base + article.path, "--article", "--json", "--timezone", "UTC"
+        )
+        result = json.loads(out)
+        assert result["timezone"] == {"name": "UTC", "evidence": "the source's timezone"}
+        naive = article.published.replace(tzinfo=None)
+        assert result["article"]["published"] == naive.isoformat() + "+00:00"
+
+
+def test_an_unknown_timezone_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_check(capsys, "http://127.0.0.1:9/", "--timezone", "Mars/Olympus")
+    assert code == 2 and out == ""
+    assert "unknown time zone 'Mars/Olympus'" in err

@@ -61,7 +61,10 @@ async def start_site_pipeline(
     *,
     demo: PortalState | None = None,
     now: datetime = START,
+    zones_configured: bool = True,
 ) -> SitePipeline:
+    """``zones_configured=False``: no ``timezone`` in the settings or any source, so the
+    zone of naive page times comes from evidence (extract/zone.py)."""
     stack = AsyncExitStack()
     bases: dict[str, str] = {}
     entries = ""
@@ -70,7 +73,7 @@ async def start_site_pipeline(
         await server.start_server()
         stack.push_async_callback(server.close)
         bases[site.name] = str(server.make_url("")).rstrip("/")
-        entries += site.source_yaml(bases[site.name])
+        entries += site.source_yaml(bases[site.name], with_timezone=zones_configured)
     sources = "sources:\n" + entries
     if demo is not None:
         server = TestServer(create_portal_app(demo), host="127.0.0.1")
@@ -84,8 +87,8 @@ async def start_site_pipeline(
         "settings:\n"
         f"  database_url: sqlite+aiosqlite:///{tmp_path / 'feedsvc.db'}\n"
         "  public_url: http://feeds.test\n"
-        "  timezone: Asia/Shanghai\n"
-        "  extract_workers: 0\n"
+        + ("  timezone: Asia/Shanghai\n" if zones_configured else "")
+        + "  extract_workers: 0\n"
         "  jitter: 0\n" + sources,
         encoding="utf-8",
     )

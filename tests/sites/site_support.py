@@ -79,13 +79,14 @@ class FixtureSite:
     def article(self, path: str) -> ExpectedArticle:
         return next(a for a in self.articles if a.path == path)
 
-    def source_yaml(self, base_url: str) -> str:
+    def source_yaml(self, base_url: str, *, with_timezone: bool = True) -> str:
+        zone = f"    timezone: {self.timezone}\n" if with_timezone else ""
         return (
             f"  - id: {self.name}\n"
             f"    name: {self.title}\n"
             f"    url: {base_url}{self.start_path}\n"
             "    interval: 15m\n"
-            f"    timezone: {self.timezone}\n"
+            f"{zone}"
             f"    max_pages: {len(self.lists)}\n"
             "    allow_private_networks: true\n"
         )

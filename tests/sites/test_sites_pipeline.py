@@ -69,6 +69,26 @@ async def test_site_feed_holds_exactly_the_listed_articles(tmp_path: Path, name:
         await p.stack.aclose()
 
 
+@pytest.mark.parametrize("name", ["gov-gbk", "mobile-cards"])
+async def test_chinese_page_times_are_right_with_no_zone_configured(
+    tmp_path: Path, name: str
+) -> None:
+    """No ``timezone`` anywhere and a host without a country TLD (127.0.0.1): the pages'
+    Chinese text decides Asia/Shanghai. Read as UTC (before), every time was 8 h off."""
+    site = BUILDERS[name]()
+    p = await start_site_pipeline(tmp_path, [site], zones_configured=False)
+    try:
+        report = await p.refresh(site.name)
+        assert report.status is FetchStatus.OK, report
+        assert report.zone is not None and report.zone.name == "Asia/Shanghai", report.zone
+        assert "Chinese" in report.zone.evidence
+        parsed = await p.feed(f"/feeds/sources/{site.name}.atom")
+        got = [datetime.fromisoformat(e.published) for e in parsed.entries]
+        assert got == [a.published for a in site.articles]
+    finally:
+        await p.stack.aclose()
+
+
 async def test_demo_portal_without_selectors(tmp_path: Path) -> None:
     portal = PortalState(seed=3, now=lambda: START)
     p = await start_site_pipeline(tmp_path, [], demo=portal)
