@@ -27,6 +27,7 @@ from feedsvc.models import (
     SourceState,
     StoredArticle,
 )
+from feedsvc.pause_points import pause_point_async
 from feedsvc.store import articles as _articles
 from feedsvc.store import feeds as _feeds
 from feedsvc.store import migrate as _migrate
@@ -251,7 +252,9 @@ class Store:
         writing nothing, if ``outcome.owner`` no longer holds the lease.
         """
         async with self._write() as conn:
-            return await _articles.save_refresh(conn, self._dialect, outcome)
+            saved = await _articles.save_refresh(conn, self._dialect, outcome)
+            await pause_point_async("save")  # inert outside the crash tests
+            return saved
 
     # --- feeds -------------------------------------------------------------------------
 
