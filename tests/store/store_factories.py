@@ -13,6 +13,8 @@ from feedsvc.models import (
     SourceConfig,
 )
 from feedsvc.store import Store
+from feedsvc.store.engine import create_engine
+from feedsvc.store.migrate import current_revision, downgrade, upgrade
 
 # Opens another Store on the test database (own engine: stands in for another process).
 StoreOpener = Callable[[], Awaitable[Store]]
@@ -93,3 +95,16 @@ def outcome(
         backfilled=backfilled,
         items_seen=len(articles),
     )
+
+
+async def migrate_to(database_url: str, revision: str) -> None:
+    """Up- or downgrade to ``revision`` as ``feedsvc migrate`` does: one transaction, on
+    SQLite with foreign keys off (batch mode rebuilds tables by copy, drop and rename)."""
+    engine = create_engine(database_url, for_migrations=True)
+    try:
+        async with engine.begin() as conn:
+            current = await conn.run_sync(current_revision)
+            older = current is not None and revision != "head" and revision < current
+            await conn.run_sync(downgrade if older else upgrade, revision)
+    finally:
+        await engine.dispose()
