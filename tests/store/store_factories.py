@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+
 from feedsvc.models import (
     FetchStatus,
     NormalizedArticle,
@@ -108,3 +111,13 @@ async def migrate_to(database_url: str, revision: str) -> None:
             await conn.run_sync(downgrade if older else upgrade, revision)
     finally:
         await engine.dispose()
+
+
+async def table_columns(store: Store, table: str) -> set[str]:
+    """The column names ``table`` has in the database (not in the metadata)."""
+
+    def names(conn: Connection) -> set[str]:
+        return {c["name"] for c in inspect(conn).get_columns(table)}
+
+    async with store.engine.connect() as conn:
+        return await conn.run_sync(names)

@@ -3,9 +3,7 @@ anyone before its ``lease_until``; a beating one is not. On both engines."""
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
-from sqlalchemy.engine import Connection
-from store_factories import T0, at, config, migrate_to
+from store_factories import T0, at, config, migrate_to, table_columns
 
 from feedsvc.store import Store
 
@@ -64,17 +62,12 @@ async def test_claim_source_takes_a_silent_lease(store: Store) -> None:
     assert got is not None and got.lease_owner == "cli"
 
 
-def _source_columns(conn: Connection) -> set[str]:
-    return {c["name"] for c in inspect(conn).get_columns("sources")}
-
-
 async def test_upgrade_from_0002_keeps_leases_which_last_until_they_expire(
     store: Store, database_url: str
 ) -> None:
     await store.sync_sources([config("a")], T0)
     await migrate_to(database_url, "0002")
-    async with store.engine.connect() as conn:
-        assert "lease_heartbeat_at" not in await conn.run_sync(_source_columns)
+    assert "lease_heartbeat_at" not in await table_columns(store, "sources")
     await migrate_to(database_url, "head")
     assert await store.list_sources() != []
 
