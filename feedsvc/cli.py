@@ -152,8 +152,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 async def _refresh(config: AppConfig, only: list[str] | None) -> int:
-    from feedsvc.refresh.worker import refresh_source
-    from feedsvc.runtime import make_owner, open_store, refresh_context, utc_now
+    from feedsvc.refresh.leases import heartbeat_timeout, make_owner, refresh_leased
+    from feedsvc.runtime import open_store, refresh_context, utc_now
 
     known = {s.id for s in config.sources}
     unknown = sorted(set(only or ()) - known)
@@ -174,13 +174,17 @@ async def _refresh(config: AppConfig, only: list[str] | None) -> int:
         async def one(source_id: str) -> None:
             nonlocal failed, skipped, new, updated
             state = await store.claim_source(
-                source_id, owner, utc_now(), config.settings.lease_seconds
+                source_id,
+                owner,
+                utc_now(),
+                config.settings.lease_seconds,
+                heartbeat_timeout=heartbeat_timeout(config.settings),
             )
             if state is None:
                 skipped += 1
                 print(f"{source_id}: skipped, another process is refreshing it", flush=True)
                 return
-            report = await refresh_source(ctx, state)
+            report = await refresh_leased(ctx, state)
             print(report.line(), flush=True)
             failed += report.status is FetchStatus.FAILED
             new += report.new

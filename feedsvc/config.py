@@ -85,6 +85,11 @@ class Settings:
     lease_seconds: int = setting(
         600, "how long a claimed source stays leased before another worker may take it"
     )
+    lease_heartbeat: float = setting(
+        30.0,
+        "seconds between heartbeats of a running refresh; after 3 missed ones its lease is "
+        "free for any worker",
+    )
     max_backoff: int = setting(
         6 * 3600, "cap in seconds on the exponential back-off after failures"
     )
@@ -301,6 +306,7 @@ _SETTING_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "scheduler_tick": _positive,
     "claim_batch": _positive,
     "lease_seconds": _positive,
+    "lease_heartbeat": _positive,
     "max_backoff": _positive,
     "jitter": _check_jitter,
     "extract_workers": _at_least(0),

@@ -160,6 +160,7 @@ class SourceState:
     backfilled: bool = False  # True once the first full (multi-page) refresh succeeded
     lease_owner: str | None = None
     lease_until: datetime | None = None
+    lease_heartbeat_at: datetime | None = None  # last sign of life of the lease's refresh
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import sys
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
@@ -14,6 +11,7 @@ from datetime import UTC, datetime
 from feedsvc.config import AppConfig, Settings
 from feedsvc.fetch import Fetcher
 from feedsvc.redact import RedactingFormatter
+from feedsvc.refresh.leases import parse_owner, release_dead_leases
 from feedsvc.refresh.offload import Offloader
 from feedsvc.refresh.worker import RefreshContext
 from feedsvc.store import Store
@@ -22,11 +20,6 @@ from feedsvc.websub import WebSubPublisher
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def make_owner(role: str) -> str:
-    """A lease owner name that tells an admin which process holds a source."""
-    return f"{role}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 _CHATTY_LIBRARIES = ("apscheduler", "alembic")
@@ -70,6 +63,9 @@ async def refresh_context(
     owner: str,
     now: Callable[[], datetime] = utc_now,
 ) -> AsyncIterator[RefreshContext]:
+    me = parse_owner(owner)
+    if me is not None:  # leases of this machine's dead processes: free them now
+        await release_dead_leases(store, me)
     offloader = Offloader(
         settings.extract_workers,
         nice=settings.extract_nice,

@@ -26,8 +26,9 @@ from aiohttp import web
 
 from feedsvc.config import AppConfig, Settings
 from feedsvc.listener import bind_listeners, claim_address, split_listen
+from feedsvc.refresh.leases import make_owner
 from feedsvc.refresh.scheduler import Scheduler
-from feedsvc.runtime import configure_logging, make_owner, open_store, refresh_context
+from feedsvc.runtime import configure_logging, open_store, refresh_context
 from feedsvc.store import Store
 from feedsvc.web import create_app
 from feedsvc.web.versions import SQLiteChangeProbe, VersionMemo

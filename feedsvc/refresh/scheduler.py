@@ -18,7 +18,8 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from feedsvc.refresh.worker import RefreshContext, RefreshReport, refresh_source
+from feedsvc.refresh.leases import heartbeat_timeout, refresh_leased
+from feedsvc.refresh.worker import RefreshContext, RefreshReport
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,11 @@ class Scheduler:
             return 0
         try:
             claimed = await ctx.store.claim_due(
-                ctx.owner, ctx.now(), ctx.settings.lease_seconds, free
+                ctx.owner,
+                ctx.now(),
+                ctx.settings.lease_seconds,
+                free,
+                heartbeat_timeout=heartbeat_timeout(ctx.settings),
             )
         except Exception:
             self._tick_errors += 1
@@ -71,7 +76,7 @@ class Scheduler:
         self._tick_errors = 0
         for state in claimed:
             task = asyncio.create_task(
-                refresh_source(ctx, state), name=f"refresh-{state.config.id}"
+                refresh_leased(ctx, state), name=f"refresh-{state.config.id}"
             )
             self._running.add(task)
             task.add_done_callback(self._finished)
@@ -120,7 +125,8 @@ class Scheduler:
         if self._aps is not None and self._aps.running:
             self._aps.shutdown(wait=False)
         if self._running:
-            # Let running refreshes save; cancel what is left (its lease simply expires).
+            # Let running refreshes save; cancel what is left (its lease is released when
+            # this process starts again, or taken over once its heartbeat is silent).
             _, pending = await asyncio.wait(self._running, timeout=grace)
             for task in pending:
                 task.cancel()

@@ -44,6 +44,7 @@ from feedsvc.models import (
 )
 from feedsvc.normalize import normalize_article, normalize_url
 from feedsvc.redact import redact_credentials
+from feedsvc.pause_points import pause_point
 from feedsvc.refresh.offload import Offloader
 from feedsvc.refresh.policy import next_check
 from feedsvc.store import Store
@@ -124,6 +125,7 @@ def process_article(
     first_seen: datetime | None,
 ) -> NormalizedArticle:
     """Extract and normalize one article page in a single trip off the event loop."""
+    pause_point("extract")  # inert outside the crash tests
     extracted = extract_article(
         fetch.text, fetch.final_url, selectors=source.selectors, tz=ZoneInfo(zone_name), now=now
     )

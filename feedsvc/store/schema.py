@@ -48,6 +48,7 @@ sources = Table(
     Column("next_check_at", UTCDateTime, nullable=False),
     Column("lease_owner", Text),
     Column("lease_until", UTCDateTime),
+    Column("lease_heartbeat_at", UTCDateTime),  # migration 0003
     Column("error_count", Integer, nullable=False, server_default=text("0")),
     Column("last_error", Text),
     Column("last_success_at", UTCDateTime),

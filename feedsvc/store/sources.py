@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import ColumnElement, Row, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.errors import LeaseLostError
@@ -28,6 +28,7 @@ def source_state(row: Row[tuple[object, ...]]) -> SourceState:
         backfilled=bool(m["backfilled"]),
         lease_owner=m["lease_owner"],
         lease_until=m["lease_until"],
+        lease_heartbeat_at=m["lease_heartbeat_at"],
     )
 
 
@@ -114,6 +115,29 @@ async def list_sources(conn: AsyncConnection, *, include_disabled: bool) -> list
     return [source_state(row) for row in await conn.execute(stmt)]
 
 
+def lease_free(now: datetime, heartbeat_timeout: float | None) -> ColumnElement[bool]:
+    """No lease, an expired one, or (given ``heartbeat_timeout``) one whose refresh has not
+    beaten for that many seconds. A NULL heartbeat (a lease from before migration 0003)
+    counts as beating: such a lease lasts until its ``lease_until``."""
+    free = [sources.c.lease_until.is_(None), sources.c.lease_until < now]
+    if heartbeat_timeout is not None:
+        free.append(sources.c.lease_heartbeat_at < now - timedelta(seconds=heartbeat_timeout))
+    return or_(*free)
+
+
+def _new_lease(owner: str, now: datetime, lease_seconds: int) -> dict[str, object]:
+    return {
+        "lease_owner": owner,
+        "lease_until": now + timedelta(seconds=lease_seconds),
+        "lease_heartbeat_at": now,
+        "last_attempt_at": now,
+    }
+
+
+# Values that drop a lease.
+NO_LEASE: dict[str, object] = {"lease_owner": None, "lease_until": None, "lease_heartbeat_at": None}
+
+
 async def claim_due(
     conn: AsyncConnection,
     dialect: str,
@@ -122,6 +146,7 @@ async def claim_due(
     now: datetime,
     lease_seconds: int,
     limit: int,
+    heartbeat_timeout: float | None = None,
 ) -> list[SourceState]:
     """One UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING.
 
@@ -131,7 +156,7 @@ async def claim_due(
     """
     if limit <= 0:
         return []
-    free = or_(sources.c.lease_until.is_(None), sources.c.lease_until < now)
+    free = lease_free(now, heartbeat_timeout)
     due = (
         select(sources.c.id)
         .where(sources.c.enabled, sources.c.next_check_at <= now, free)
@@ -142,12 +167,8 @@ async def claim_due(
         due = due.with_for_update(skip_locked=True)
     stmt = (
         update(sources)
-        .where(sources.c.id.in_(due.scalar_subquery()))
-        .values(
-            lease_owner=owner,
-            lease_until=now + timedelta(seconds=lease_seconds),
-            last_attempt_at=now,
-        )
+        .where(sources.c.id.in_(due.scalar_subquery()), free)
+        .values(_new_lease(owner, now, lease_seconds))
         .returning(*sources.c)
     )
     states = [source_state(row) for row in await conn.execute(stmt)]
@@ -157,34 +178,53 @@ async def claim_due(
 
 
 async def claim_source(
-    conn: AsyncConnection, *, source_id: str, owner: str, now: datetime, lease_seconds: int
+    conn: AsyncConnection,
+    *,
+    source_id: str,
+    owner: str,
+    now: datetime,
+    lease_seconds: int,
+    heartbeat_timeout: float | None = None,
 ) -> SourceState | None:
     stmt = (
         update(sources)
         .where(
             sources.c.id == source_id,
-            or_(
-                sources.c.lease_until.is_(None),
-                sources.c.lease_until < now,
-                sources.c.lease_owner == owner,
-            ),
+            or_(lease_free(now, heartbeat_timeout), sources.c.lease_owner == owner),
         )
-        .values(
-            lease_owner=owner,
-            lease_until=now + timedelta(seconds=lease_seconds),
-            last_attempt_at=now,
-        )
+        .values(_new_lease(owner, now, lease_seconds))
         .returning(*sources.c)
     )
     row = (await conn.execute(stmt)).first()
     return None if row is None else source_state(row)
 
 
+async def touch_lease(conn: AsyncConnection, *, source_id: str, owner: str, now: datetime) -> bool:
+    """The heartbeat of ``owner``'s refresh; False when it no longer holds the lease."""
+    result = await conn.execute(
+        update(sources)
+        .where(sources.c.id == source_id, sources.c.lease_owner == owner)
+        .values(lease_heartbeat_at=now)
+        .returning(sources.c.id)
+    )
+    return result.first() is not None
+
+
+async def held_leases(conn: AsyncConnection) -> list[tuple[str, str]]:
+    """(source id, lease owner) of every source under a lease, expired or not."""
+    rows = await conn.execute(
+        select(sources.c.id, sources.c.lease_owner)
+        .where(sources.c.lease_owner.is_not(None))
+        .order_by(sources.c.id)
+    )
+    return [(row.id, row.lease_owner) for row in rows]
+
+
 async def release(conn: AsyncConnection, *, source_id: str, owner: str) -> bool:
     result = await conn.execute(
         update(sources)
         .where(sources.c.id == source_id, sources.c.lease_owner == owner)
-        .values(lease_owner=None, lease_until=None)
+        .values(NO_LEASE)
         .returning(sources.c.id)
     )
     return result.first() is not None
@@ -201,7 +241,7 @@ async def finish_lease(
     result = await conn.execute(
         update(sources)
         .where(sources.c.id == source_id, sources.c.lease_owner == owner)
-        .values(lease_owner=None, lease_until=None, **values)
+        .values({**NO_LEASE, **values})
         .returning(sources.c.id)
     )
     if result.first() is None:

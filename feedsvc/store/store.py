@@ -27,6 +27,7 @@ from feedsvc.models import (
     SourceState,
     StoredArticle,
 )
+from feedsvc.pause_points import pause_point_async
 from feedsvc.store import articles as _articles
 from feedsvc.store import feeds as _feeds
 from feedsvc.store import migrate as _migrate
@@ -164,10 +165,18 @@ class Store:
             return await _sources.list_sources(conn, include_disabled=include_disabled)
 
     async def claim_due(
-        self, owner: str, now: datetime, lease_seconds: int, limit: int
+        self,
+        owner: str,
+        now: datetime,
+        lease_seconds: int,
+        limit: int,
+        *,
+        heartbeat_timeout: float | None = None,
     ) -> list[SourceState]:
         """Lease up to ``limit`` enabled, due, unleased sources to ``owner``, most overdue
-        first. Concurrent claimers never get the same source."""
+        first. Concurrent claimers never get the same source. A lease counts as free once
+        ``lease_until`` has passed, or once its heartbeat is ``heartbeat_timeout`` seconds
+        old (when given)."""
         async with self._write() as conn:
             return await _sources.claim_due(
                 conn,
@@ -176,17 +185,39 @@ class Store:
                 now=now,
                 lease_seconds=lease_seconds,
                 limit=limit,
+                heartbeat_timeout=heartbeat_timeout,
             )
 
     async def claim_source(
-        self, source_id: str, owner: str, now: datetime, lease_seconds: int
+        self,
+        source_id: str,
+        owner: str,
+        now: datetime,
+        lease_seconds: int,
+        *,
+        heartbeat_timeout: float | None = None,
     ) -> SourceState | None:
         """Lease one source whether due or not (manual refresh). None when it does not
-        exist or someone else holds a live lease on it."""
+        exist or someone else holds a live lease on it (see claim_due)."""
         async with self._write() as conn:
             return await _sources.claim_source(
-                conn, source_id=source_id, owner=owner, now=now, lease_seconds=lease_seconds
+                conn,
+                source_id=source_id,
+                owner=owner,
+                now=now,
+                lease_seconds=lease_seconds,
+                heartbeat_timeout=heartbeat_timeout,
             )
+
+    async def touch_lease(self, source_id: str, owner: str, now: datetime) -> bool:
+        """Record a heartbeat of ``owner``'s refresh; False if it no longer holds the lease."""
+        async with self._write() as conn:
+            return await _sources.touch_lease(conn, source_id=source_id, owner=owner, now=now)
+
+    async def held_leases(self) -> list[tuple[str, str]]:
+        """(source id, owner) of every lease in the database, expired or not."""
+        async with self._read() as conn:
+            return await _sources.held_leases(conn)
 
     async def release(self, source_id: str, owner: str) -> bool:
         """Drop ``owner``'s lease without recording anything; False if not held."""
@@ -251,7 +282,9 @@ class Store:
         writing nothing, if ``outcome.owner`` no longer holds the lease.
         """
         async with self._write() as conn:
-            return await _articles.save_refresh(conn, self._dialect, outcome)
+            saved = await _articles.save_refresh(conn, self._dialect, outcome)
+            await pause_point_async("save")  # inert outside the crash tests
+            return saved
 
     # --- feeds -------------------------------------------------------------------------
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+
 from feedsvc.models import (
     FetchStatus,
     NormalizedArticle,
@@ -13,6 +16,8 @@ from feedsvc.models import (
     SourceConfig,
 )
 from feedsvc.store import Store
+from feedsvc.store.engine import create_engine
+from feedsvc.store.migrate import current_revision, downgrade, upgrade
 
 # Opens another Store on the test database (own engine: stands in for another process).
 StoreOpener = Callable[[], Awaitable[Store]]
@@ -93,3 +98,26 @@ def outcome(
         backfilled=backfilled,
         items_seen=len(articles),
     )
+
+
+async def migrate_to(database_url: str, revision: str) -> None:
+    """Up- or downgrade to ``revision`` as ``feedsvc migrate`` does: one transaction, on
+    SQLite with foreign keys off (batch mode rebuilds tables by copy, drop and rename)."""
+    engine = create_engine(database_url, for_migrations=True)
+    try:
+        async with engine.begin() as conn:
+            current = await conn.run_sync(current_revision)
+            older = current is not None and revision != "head" and revision < current
+            await conn.run_sync(downgrade if older else upgrade, revision)
+    finally:
+        await engine.dispose()
+
+
+async def table_columns(store: Store, table: str) -> set[str]:
+    """The column names ``table`` has in the database (not in the metadata)."""
+
+    def names(conn: Connection) -> set[str]:
+        return {c["name"] for c in inspect(conn).get_columns(table)}
+
+    async with store.engine.connect() as conn:
+        return await conn.run_sync(names)

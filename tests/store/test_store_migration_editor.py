@@ -5,35 +5,27 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import inspect
-from sqlalchemy.engine import Connection
-from store_factories import T0, article, at, config, outcome
+from store_factories import T0, article, at, config, migrate_to, outcome, table_columns
 
 from feedsvc.models import FeedKey, FeedKind
 from feedsvc.store import Store
-from feedsvc.store.migrate import downgrade, head_revision, upgrade
+from feedsvc.store.migrate import head_revision
 
 
-def _article_columns(conn: Connection) -> set[str]:
-    return {c["name"] for c in inspect(conn).get_columns("articles")}
-
-
-async def test_upgrade_from_0001_keeps_rows_and_adds_the_editor(store: Store) -> None:
+async def test_upgrade_from_0001_keeps_rows_and_adds_the_editor(
+    store: Store, database_url: str
+) -> None:
     await store.sync_sources([config("a")], T0)
     await store.claim_source("a", "w1", T0, 60)
     await store.save_refresh(outcome("a", "w1", at(1), article("old")))
 
-    async with store.engine.begin() as conn:
-        await conn.run_sync(downgrade, "0001")
-    async with store.engine.connect() as conn:
-        assert "editor" not in await conn.run_sync(_article_columns)
+    await migrate_to(database_url, "0001")
+    assert "editor" not in await table_columns(store, "articles")
     assert await store.schema_revision() == "0001"
 
-    async with store.engine.begin() as conn:
-        await conn.run_sync(upgrade, "head")
-    assert await store.schema_revision() == head_revision() == "0002"
-    async with store.engine.connect() as conn:
-        assert "editor" in await conn.run_sync(_article_columns)
+    await migrate_to(database_url, "head")
+    assert await store.schema_revision() == head_revision()
+    assert "editor" in await table_columns(store, "articles")
 
     (old,) = await store.feed_entries(FeedKey(FeedKind.LATEST), 10)
     assert old.canonical_url == "https://example.cn/news/old.html"
