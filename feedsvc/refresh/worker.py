@@ -43,8 +43,8 @@ from feedsvc.models import (
     SourceState,
 )
 from feedsvc.normalize import normalize_article, normalize_url
-from feedsvc.redact import redact_credentials
 from feedsvc.pause_points import pause_point
+from feedsvc.redact import redact_credentials
 from feedsvc.refresh.offload import Offloader
 from feedsvc.refresh.policy import next_check
 from feedsvc.store import Store
