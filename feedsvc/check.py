@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from feedsvc.models import (
     SourceConfig,
 )
 from feedsvc.normalize import html_to_text, normalize_article
+from feedsvc.refresh.worker import allow_private
 from feedsvc.runtime import utc_now
 
 __all__ = ["CandidateView", "CheckResult", "dumps", "run_check"]
@@ -211,12 +212,17 @@ class _Target:
 
 
 async def _load(
-    fetcher: Fetcher, settings: Settings, target: str, base_url: str | None, notes: list[str]
+    fetcher: Fetcher,
+    target: str,
+    base_url: str | None,
+    notes: list[str],
+    allow_private: bool,
+    encoding: str | None,
 ) -> _Target:
     path = Path(target)
     if await asyncio.to_thread(path.is_file):
         raw = await asyncio.to_thread(path.read_bytes)
-        decoded = decode_html(raw, None)
+        decoded = decode_html(raw, None, forced=encoding)
         if base_url is not None:
             return _Target(base_url, decoded.text, None)
         # Links on a saved page resolve against its address; guess it when not given.
@@ -224,7 +230,7 @@ async def _load(
         url = guessed or _FALLBACK_BASE + path.name
         notes.append(f"no --base-url: links resolve against {url} (guessed)")
         return _Target(url, decoded.text, None, guessed=True)
-    fetch = await fetcher.fetch(target, allow_private=settings.allow_private_networks)
+    fetch = await fetcher.fetch(target, allow_private=allow_private, encoding=encoding)
     return _Target(fetch.final_url, fetch.text, fetch)
 
 
@@ -251,29 +257,37 @@ async def run_check(
     article_only: bool = False,
     base_url: str | None = None,
     timezone: str | None = None,
+    source: SourceConfig | None = None,
 ) -> CheckResult:
     """Fetch (or read) ``target`` and extract it like a refresh would, without storing.
 
-    ``timezone`` is the zone a source would configure; without it (and with the setting
-    at ``auto``) the zone comes from the page's evidence (extract/zone.py), as in a refresh.
+    ``source``: a configured source, checked with everything a refresh of it uses — its
+    selectors, encoding, zone, language, category and private-network opt-in;
+    ``selectors`` and ``timezone`` given here override its own. ``timezone`` is the zone a
+    source would configure; without one (and the setting at ``auto``) the zone comes from
+    the page's evidence (extract/zone.py), as in a refresh.
 
     Raises FetchError when the target cannot be fetched and ExtractError when the page is
     not HTML at all; a failure on the first article is reported in the result instead.
     """
     now = utc_now()
-    source = SourceConfig(
-        id="check",
-        name="check",
-        urls=(target,),
-        interval_seconds=3600,
-        selectors=selectors,
-        timezone=timezone,
+    base = source or SourceConfig(id="check", name="check", urls=(target,), interval_seconds=3600)
+    source = replace(
+        base,
+        selectors=selectors or base.selectors,
+        timezone=timezone or base.timezone,
     )
+    selectors = source.selectors
+    private = allow_private(source, settings)
     notes: list[str] = []
     async with Fetcher(settings) as fetcher:
-        page = await _load(fetcher, settings, target, base_url, notes)
+        page = await _load(fetcher, target, base_url, notes, private, source.encoding)
         zone = choose_zone(
-            page.url, source_zone=timezone, setting_zone=settings.timezone, html=page.text
+            page.url,
+            source_zone=source.timezone,
+            setting_zone=settings.timezone,
+            language=source.language,
+            html=page.text,
         )
         tz = zone.zone()
         if article_only:
@@ -295,7 +309,7 @@ async def run_check(
             try:
                 art_page = _Target(first.url, "", None)
                 fetched = await fetcher.fetch(
-                    first.url, allow_private=settings.allow_private_networks
+                    first.url, allow_private=private, encoding=source.encoding
                 )
                 art_page = _Target(fetched.final_url, fetched.text, fetched)
             except FeedsvcError as exc:

@@ -56,7 +56,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     check = sub.add_parser("check", help="show what would be extracted from a page; writes nothing")
-    check.add_argument("target", help="list-page URL, or a saved HTML file")
+    check.add_argument(
+        "target",
+        nargs="?",
+        help="list-page URL, or a saved HTML file (default with --source:"
+        " the source's first list page)",
+    )
+    check.add_argument(
+        "--source",
+        metavar="ID",
+        help="check a source of --config exactly as a refresh of it would run (its"
+        " selectors, encoding, zone and private-network opt-in)",
+    )
     check.add_argument("--article", action="store_true", help="treat the page as an article")
     check.add_argument(
         "--base-url",
@@ -209,19 +220,35 @@ async def _check(config: AppConfig, args: argparse.Namespace) -> int:
                 f"feedsvc: check --timezone: unknown time zone {args.timezone!r}", file=sys.stderr
             )
             return EXIT_CONFIG
+    source = None
+    if args.source is not None:
+        source = next((s for s in config.sources if s.id == args.source), None)
+        if source is None:
+            known = ", ".join(s.id for s in config.sources) or "none"
+            where = f"in {args.config}" if args.config else "without --config"
+            print(
+                f"feedsvc: check --source: no source {args.source!r} {where} (known: {known})",
+                file=sys.stderr,
+            )
+            return EXIT_CONFIG
+    target = args.target or (source.urls[0] if source is not None else None)
+    if target is None:
+        print("feedsvc: check: give a URL or file, or --config FILE --source ID", file=sys.stderr)
+        return EXIT_CONFIG
     given = {n: getattr(args, n) for n in ("item", "title", "link", "date", "content")}
     selectors = Selectors(**given) if any(given.values()) else None
     try:
         result = await run_check(
             config.settings,
-            args.target,
+            target,
+            source=source,
             selectors=selectors,
             article_only=args.article,
             base_url=args.base_url,
             timezone=args.timezone,
         )
     except FeedsvcError as exc:
-        print(f"feedsvc: check {redact_credentials(args.target)}: {exc}", file=sys.stderr)
+        print(f"feedsvc: check {redact_credentials(target)}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     print(redact_credentials(dumps(result) if args.json else result.to_text()))
     return EXIT_OK if (result.items or result.article) else EXIT_FAILED

@@ -254,3 +254,56 @@ def test_an_unknown_timezone_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     code, out, err = run_check(capsys, "http://127.0.0.1:9/", "--timezone", "Mars/Olympus")
     assert code == 2 and out == ""
     assert "unknown time zone 'Mars/Olympus'" in err
+
+
+def _sources_file(tmp_path: Path, base: str, site: FixtureSite, extra: str = "") -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n"
+        f"  - id: gov\n    name: Gov\n    url: {base}{site.start_path}\n"
+        "    interval: 15m\n    timezone: UTC\n    category: 政务\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_check_source_runs_with_the_sources_own_settings(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Only the source opts in to private networks: check must use its opt-in, its zone
+    # (UTC, not the page's Chinese evidence) and its category, as a refresh would.
+    monkeypatch.setenv("FEEDSVC_ALLOW_PRIVATE_NETWORKS", "false")
+    monkeypatch.delenv("FEEDSVC_TIMEZONE")
+    site = gov_gbk.build()
+    with serve_in_thread(site) as base:
+        config = _sources_file(tmp_path, base, site, "    allow_private_networks: true\n")
+        code, out, err = run_check(capsys, "--config", str(config), "--source", "gov", "--json")
+    assert code == EXIT_OK, err
+    result = json.loads(out)
+    assert result["list_url"] == base + site.start_path
+    assert result["timezone"] == {"name": "UTC", "evidence": "the source's timezone"}
+    assert result["article"]["category"] == "政务"
+    first = site.article(result["items"][0]["url"].removeprefix(base))
+    naive = first.published.replace(tzinfo=None)
+    assert result["article"]["published"] == naive.isoformat() + "+00:00"
+
+
+def test_check_source_keeps_the_guard_of_a_source_without_the_opt_in(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("FEEDSVC_ALLOW_PRIVATE_NETWORKS", "false")
+    site = gov_gbk.build()
+    with serve_in_thread(site) as base:
+        config = _sources_file(tmp_path, base, site)
+        code, out, err = run_check(capsys, "--config", str(config), "--source", "gov")
+    assert code == EXIT_FAILED and out == ""
+    assert "private" in err or "blocked" in err.lower(), err
+
+
+def test_check_unknown_source_names_the_known_ones(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = _sources_file(tmp_path, "http://127.0.0.1:9", gov_gbk.build())
+    code, out, err = run_check(capsys, "--config", str(config), "--source", "nope")
+    assert code == 2 and out == ""
+    assert "no source 'nope'" in err and "known: gov" in err
