@@ -5,8 +5,8 @@ lower-cases scheme and host, IDNA-encodes hosts, drops default ports, resolves d
 and normalizes percent-encoding (upper-case hex, unreserved characters decoded) the same way
 aiohttp does on the wire, so a URL we store is the URL we fetch. Site comparison uses the
 Public Suffix List via ``tld`` so ``a.gov.cn`` and ``b.gov.cn`` are different sites.
-HTML is sanitized by ``nh3`` (ammonia) with an allowlist; lxml only does the small rewrites
-ammonia cannot (lazy images, empty paragraphs).
+HTML is sanitized by ``nh3`` (ammonia) with the allowlist in ``safehtml``; lxml only does
+the small rewrites ammonia cannot (lazy images, empty paragraphs).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from datetime import datetime, timedelta, tzinfo
 from urllib.parse import unquote, urljoin
 from zoneinfo import ZoneInfo
 
-import nh3
 from lxml import etree
 from lxml import html as lxml_html
 from tld import get_fld
@@ -35,6 +34,7 @@ from feedsvc.models import (
     NormalizedArticle,
     SourceConfig,
 )
+from feedsvc.safehtml import allowlist
 
 # --------------------------------------------------------------------------------------------
 # URLs
@@ -247,31 +247,6 @@ def summarize(text: str, max_chars: int = 200) -> str:
 # HTML
 # --------------------------------------------------------------------------------------------
 
-ALLOWED_TAGS: frozenset[str] = frozenset(
-    {
-        "p", "br", "div", "span", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
-        "blockquote", "pre", "code", "em", "strong", "b", "i", "u", "s", "del", "ins",
-        "sub", "sup", "small", "mark", "q", "cite", "a", "img", "figure", "figcaption",
-        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "hr", "dl", "dt",
-        "dd",
-    }
-)  # fmt: skip
-ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "th": {"colspan", "rowspan"},
-    "td": {"colspan", "rowspan"},
-    "q": {"cite"},
-}
-# Removed with everything inside: code, fallback text for embeds, and form widgets whose text
-# ("提交", "Select…") is not article text. <form> itself is only unwrapped: ASP.NET portals
-# wrap whole pages in one.
-_DROP_WITH_CONTENT = frozenset(
-    {
-        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
-        "math", "select", "textarea", "button", "head", "title", "noembed", "noframes",
-    }
-)  # fmt: skip
 # Lazy-loading attributes holding the real image URL, best first.
 LAZY_SRC_ATTRIBUTES: tuple[str, ...] = (
     "data-src",
@@ -346,16 +321,7 @@ def sanitize_html(html: str, base_url: str) -> str:
             return value
         return absolute_http_url(value, base_url)
 
-    cleaned = nh3.clean(
-        text,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(_DROP_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=absolute,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    cleaned = allowlist(text, absolute)
     return strip_xml_illegal(_drop_empty_blocks(cleaned)).strip()
 
 

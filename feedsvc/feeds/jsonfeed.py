@@ -14,6 +14,7 @@ from feedsvc.errors import FeedRenderError
 from feedsvc.feeds.entries import build_entries, entry_author, feed_language, newest_first, rfc3339
 from feedsvc.feeds.language import language_tag
 from feedsvc.feeds.render import FeedDocument
+from feedsvc.feeds.safety import article_html, http_url, required_http_url, required_text
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
 from feedsvc.models import StoredArticle
 
@@ -28,7 +29,7 @@ def render_json_feed(doc: FeedDocument, entries: Sequence[StoredArticle]) -> byt
     language = feed_language(doc.language, ordered)
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
-        "title": _required(doc.title, "feed title"),
+        "title": required_text(doc.title, "feed title"),
         "home_page_url": xml_safe(doc.alternate_url),
         "feed_url": xml_safe(doc.self_url),
     }
@@ -73,14 +74,14 @@ def check_json_feed(body: bytes, *, key: str, expected_items: int | None = None)
 
 
 def _item(article: StoredArticle, feed_language: str | None) -> dict[str, Any]:
-    entry_id = _required(article.entry_id, "entry id")
-    link = _required(article.canonical_url, "canonical URL")
+    entry_id = required_text(article.entry_id, "entry id")
+    link = required_http_url(article.canonical_url, "canonical URL")
     item: dict[str, Any] = {
         "id": entry_id,
         "url": link,
         "title": xml_safe_or_none(article.title) or link,
     }
-    content = xml_safe_or_none(article.content_html)
+    content = article_html(article.content_html)
     summary = xml_safe_or_none(article.summary)
     if content:
         item["content_html"] = content
@@ -89,7 +90,7 @@ def _item(article: StoredArticle, feed_language: str | None) -> dict[str, Any]:
         item["content_text"] = summary or item["title"]
     if summary:
         item["summary"] = summary
-    image = xml_safe_or_none(article.image)
+    image = http_url(article.image)
     if image:
         item["image"] = image
     item["date_published"] = rfc3339(article.published)
@@ -104,10 +105,3 @@ def _item(article: StoredArticle, feed_language: str | None) -> dict[str, Any]:
     if language and language != feed_language:
         item["language"] = language
     return item
-
-
-def _required(value: str | None, what: str) -> str:
-    cleaned = xml_safe_or_none(value)
-    if not cleaned:
-        raise ValueError(f"{what} is empty")
-    return cleaned

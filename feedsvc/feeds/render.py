@@ -26,6 +26,7 @@ from feedsvc.feeds import fragments
 from feedsvc.feeds.entries import build_entries, entry_author, entry_contributor, newest_first, utc
 from feedsvc.feeds.entries import feed_language as feed_language_of
 from feedsvc.feeds.language import language_tag
+from feedsvc.feeds.safety import article_html, http_url, required_http_url, required_text
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
 from feedsvc.models import FeedKey, StoredArticle
 
@@ -35,7 +36,7 @@ ATOM_MEDIA_TYPE: Final = "application/atom+xml"
 
 # Bump when the rendered bytes change for the same data (new element, different layout):
 # it is part of every ETag, so caches everywhere notice a new rendering.
-RENDER_REVISION: Final = 2
+RENDER_REVISION: Final = 3
 
 # A fixed table rather than the ``mimetypes`` module, whose answers depend on the host's
 # /etc/mime.types: replicas must render identical bytes.
@@ -133,8 +134,8 @@ def enclosure_type(url: str) -> str:
 
 def _feed_head(doc: FeedDocument, language: str | None) -> bytes:
     fg = FeedGenerator()
-    fg.id(_required(doc.feed_id, "feed id"))
-    fg.title(_required(doc.title, "feed title"))
+    fg.id(required_text(doc.feed_id, "feed id"))
+    fg.title(required_text(doc.title, "feed title"))
     fg.updated(utc(doc.updated))
     fg.link(href=xml_safe(doc.self_url), rel="self", type=ATOM_MEDIA_TYPE)
     fg.link(href=xml_safe(doc.alternate_url), rel="alternate", type="text/html")
@@ -155,8 +156,8 @@ def _feed_head(doc: FeedDocument, language: str | None) -> bytes:
 
 
 def _entry_element(article: StoredArticle, feed_language: str | None) -> etree._Element:
-    entry_id = _required(article.entry_id, "entry id")
-    link = _required(article.canonical_url, "canonical URL")
+    entry_id = required_text(article.entry_id, "entry id")
+    link = required_http_url(article.canonical_url, "canonical URL")
     fe = FeedEntry()
     fe.id(entry_id)
     fe.title(xml_safe_or_none(article.title) or link)
@@ -176,11 +177,11 @@ def _entry_element(article: StoredArticle, feed_language: str | None) -> etree._
     summary = xml_safe_or_none(article.summary)
     if summary:
         fe.summary(summary)
-    content = xml_safe_or_none(article.content_html)
+    content = article_html(article.content_html)
     if content:
         fe.content(content, type="html")
     element: etree._Element = fe.atom_entry()
-    _replace_links(element, link, xml_safe_or_none(article.image))
+    _replace_links(element, link, http_url(article.image))
     language = language_tag(article.language)
     if language and language != feed_language:
         element.set(XML_LANG, language)
@@ -208,10 +209,3 @@ def _into_atom_namespace(entry: etree._Element) -> None:
         tag = element.tag
         if isinstance(tag, str) and not tag.startswith("{"):
             element.tag = f"{{{ATOM_NS}}}{tag}"
-
-
-def _required(value: str | None, what: str) -> str:
-    cleaned = xml_safe_or_none(value)
-    if not cleaned:
-        raise ValueError(f"{what} is empty")
-    return cleaned

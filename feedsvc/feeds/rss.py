@@ -25,6 +25,13 @@ from feedsvc.feeds.entries import (
     utc,
 )
 from feedsvc.feeds.render import FeedDocument, enclosure_type
+from feedsvc.feeds.safety import (
+    article_html,
+    http_url,
+    required_http_url,
+    required_text,
+    text_as_html,
+)
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
 from feedsvc.models import StoredArticle
 
@@ -45,9 +52,10 @@ def render_rss(doc: FeedDocument, entries: Sequence[StoredArticle]) -> bytes:
     ordered = newest_first(entries)
     root = etree.Element("rss", version="2.0", nsmap=_NSMAP)
     channel = etree.SubElement(root, "channel")
-    _text(channel, "title", _required(doc.title, "feed title"))
+    title = required_text(doc.title, "feed title")
+    _text(channel, "title", text_as_html(title))
     _text(channel, "link", xml_safe(doc.alternate_url))
-    _text(channel, "description", xml_safe_or_none(doc.subtitle) or xml_safe(doc.title))
+    _text(channel, "description", text_as_html(xml_safe_or_none(doc.subtitle) or title))
     language = feed_language(doc.language, ordered)
     if language:
         _text(channel, "language", language)
@@ -90,10 +98,11 @@ def check_rss(body: bytes, *, key: str, expected_items: int | None = None) -> No
 
 
 def _item(article: StoredArticle) -> etree._Element:
-    entry_id = _required(article.entry_id, "entry id")
-    link = _required(article.canonical_url, "canonical URL")
+    entry_id = required_text(article.entry_id, "entry id")
+    link = required_http_url(article.canonical_url, "canonical URL")
     item = etree.Element("item")
-    _text(item, "title", xml_safe_or_none(article.title) or link)
+    # RSS readers render title and description as HTML: plain text is escaped for it.
+    _text(item, "title", text_as_html(xml_safe_or_none(article.title) or link))
     _text(item, "link", link)
     guid = _text(item, "guid", entry_id)
     guid.set("isPermaLink", "false")
@@ -109,11 +118,11 @@ def _item(article: StoredArticle) -> etree._Element:
         _text(item, "category", category)
     summary = xml_safe_or_none(article.summary)
     if summary:
-        _text(item, "description", summary)
-    content = xml_safe_or_none(article.content_html)
+        _text(item, "description", text_as_html(summary))
+    content = article_html(article.content_html)
     if content:
         _text(item, f"{{{_CONTENT}}}encoded", content)
-    image = xml_safe_or_none(article.image)
+    image = http_url(article.image)
     if image:
         # length is required by RSS 2.0; 0 is the accepted "unknown".
         etree.SubElement(item, "enclosure", url=image, length="0", type=enclosure_type(image))
@@ -135,10 +144,3 @@ def _text(parent: etree._Element, tag: str, value: str) -> etree._Element:
 
 def _rfc822(doc: FeedDocument) -> str:
     return format_datetime(utc(doc.updated), usegmt=True)
-
-
-def _required(value: str | None, what: str) -> str:
-    cleaned = xml_safe_or_none(value)
-    if not cleaned:
-        raise ValueError(f"{what} is empty")
-    return cleaned

@@ -1,0 +1,63 @@
+"""The one HTML allowlist, applied by ``nh3`` (ammonia).
+
+Article HTML passes it twice: when it is stored (``normalize.sanitize_html``, which also
+makes every URL absolute) and again when a feed carries it (``feeds/safety.py``), so a
+row written by an older version or another tool cannot put active content in a feed.
+Applying it to its own output changes nothing, which is what lets the second pass be
+cached by digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+import nh3
+
+ALLOWED_TAGS: Final[frozenset[str]] = frozenset(
+    {
+        "p", "br", "div", "span", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+        "blockquote", "pre", "code", "em", "strong", "b", "i", "u", "s", "del", "ins",
+        "sub", "sup", "small", "mark", "q", "cite", "a", "img", "figure", "figcaption",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "hr", "dl", "dt",
+        "dd",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES: Final[dict[str, frozenset[str]]] = {
+    "a": frozenset({"href", "title"}),
+    "img": frozenset({"src", "alt", "title", "width", "height"}),
+    "th": frozenset({"colspan", "rowspan"}),
+    "td": frozenset({"colspan", "rowspan"}),
+    "q": frozenset({"cite"}),
+}
+# Removed with everything inside: code, fallback text for embeds, and form widgets whose text
+# ("提交", "Select…") is not article text. <form> itself is only unwrapped: ASP.NET portals
+# wrap whole pages in one.
+DROP_WITH_CONTENT: Final[frozenset[str]] = frozenset(
+    {
+        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+        "math", "select", "textarea", "button", "head", "title", "noembed", "noframes",
+    }
+)  # fmt: skip
+# Every other scheme (javascript:, vbscript:, data:, …) loses its attribute.
+URL_SCHEMES: Final[frozenset[str]] = frozenset({"http", "https", "mailto"})
+LINK_REL: Final = "noopener noreferrer"
+
+# (tag, attribute, value) → the value to keep, or None to drop the attribute.
+AttributeFilter = Callable[[str, str, str], str | None]
+
+
+def allowlist(html: str, attribute_filter: AttributeFilter | None = None) -> str:
+    """``html`` with only the allowed tags and attributes: no scripts, styles, frames,
+    forms, event handlers, ``style`` attributes, comments or non-http(s)/mailto URLs;
+    links get ``rel="noopener noreferrer"``."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROP_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=attribute_filter,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
