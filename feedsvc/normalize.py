@@ -181,11 +181,31 @@ def strip_xml_illegal(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+# Characters that only steer display: bidi embeddings, overrides and isolates (U+202A-E,
+# U+2066-9), which make a title read differently from what it says, and zero-width
+# characters (U+200B-D, U+2060, U+FEFF), which hide text from search and dedup. A ZERO
+# WIDTH JOINER between two emoji (an emoji's VS16 may sit before it) stays: it is what
+# makes 👨‍👩‍👧 one emoji. "Emoji" is approximated by the blocks that hold the Extended_Pictographic
+# characters; a joiner next to a rare pictograph outside them is dropped, which only
+# splits that emoji into its parts.
+_PICTOGRAPH = (
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2"
+    "\u25aa-\u25fe\u2600-\u27bf\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299"
+    "\U0001f000-\U0001faff]"
+)
+_INVISIBLE = re.compile(
+    "[\u200b\u200c\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+    f"|\u200d(?!{_PICTOGRAPH})|(?<!{_PICTOGRAPH})(?<!{_PICTOGRAPH}\ufe0f)\u200d"
+)
+
+
 def clean_text(text: str | None) -> str | None:
-    """One line of display text: XML-safe, whitespace collapsed; None when nothing is left."""
+    """One line of display text: XML-safe, no bidi controls or zero-width characters
+    (a joiner inside an emoji sequence stays), whitespace collapsed; None when nothing
+    is left."""
     if text is None:
         return None
-    cleaned = _SPACE.sub(" ", strip_xml_illegal(text)).strip()
+    cleaned = _SPACE.sub(" ", _INVISIBLE.sub("", strip_xml_illegal(text))).strip()
     return cleaned or None
 
 

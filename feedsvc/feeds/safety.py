@@ -83,4 +83,3 @@ def article_html(html: str | None) -> str | None:
             if len(_clean) > MAX_CHECKED:
                 _clean.popitem(last=False)
     return cleaned or None
-
