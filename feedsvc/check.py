@@ -292,7 +292,7 @@ async def run_check(
         tz = zone.zone()
         if article_only:
             result = CheckResult(list_url=None, rule=None, notes=notes, zone=zone)
-            _fill_article(result, page, source, tz, now, None)
+            _fill_article(result, page, source, tz, now, None, settings.max_content_bytes)
             return result
         result = await asyncio.to_thread(_list_result, page, selectors, tz, now)
         result.notes = notes + result.notes
@@ -315,7 +315,7 @@ async def run_check(
             except FeedsvcError as exc:
                 result.article_error = str(exc)
                 return result
-            _fill_article(result, art_page, source, tz, now, first)
+            _fill_article(result, art_page, source, tz, now, first, settings.max_content_bytes)
         return result
 
 
@@ -366,6 +366,7 @@ def _fill_article(
     tz: ZoneInfo,
     now: datetime,
     item: ListItem | None,
+    max_content_bytes: int,
 ) -> None:
     result.article_url = page.url
     try:
@@ -373,7 +374,13 @@ def _fill_article(
         result.extracted = extracted
         result.provenance = dict(extracted.provenance)
         result.article = normalize_article(
-            extracted, link_url=page.url, list_item=item, fetch=page.fetch, source=source, now=now
+            extracted,
+            link_url=page.url,
+            list_item=item,
+            fetch=page.fetch,
+            source=source,
+            now=now,
+            max_content_bytes=max_content_bytes,
         )
     except (FeedsvcError, ValueError) as exc:
         result.article_error = str(exc)

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from feedsvc.errors import ConfigError
+from feedsvc.htmlcap import DEFAULT_MAX_CONTENT_BYTES
 from feedsvc.models import Selectors, SourceConfig
 
 T = TypeVar("T")
@@ -76,6 +77,16 @@ class Settings:
         60,
         "least Cache-Control max-age of feeds in seconds (at least 60); a feed gets half "
         "its sources' refresh interval, up to an hour, when that is longer",
+    )
+    max_content_bytes: int = setting(
+        DEFAULT_MAX_CONTENT_BYTES,
+        "cap on an article's stored HTML in bytes; longer content is cut at an element or "
+        "text boundary and ends with a note linking the original (at least 1024)",
+    )
+    max_feed_bytes: int = setting(
+        4 * 1024 * 1024,
+        "cap on a feed page's body in bytes: the oldest entries that do not fit move to the "
+        "next page (one entry is always served; at least 65536)",
     )
     websub_hub: str = setting(
         "", "WebSub hub URL: feeds advertise it and every changed feed is published to it"
@@ -302,6 +313,8 @@ _SETTING_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "feed_default_limit": _positive,
     "feed_max_limit": _positive,
     "feed_max_age": _at_least(60),
+    "max_content_bytes": _at_least(1024),
+    "max_feed_bytes": _at_least(65536),
     "websub_hub": _check_public_url,
     "scheduler_tick": _positive,
     "claim_batch": _positive,

@@ -22,11 +22,11 @@ from urllib.parse import unquote, urljoin
 from zoneinfo import ZoneInfo
 
 from lxml import etree
-from lxml import html as lxml_html
 from tld import get_fld
 from yarl import URL
 
 from feedsvc.errors import ExtractError
+from feedsvc.htmlcap import DEFAULT_MAX_CONTENT_BYTES, cap_html, precut
 from feedsvc.models import (
     ExtractedArticle,
     FetchResult,
@@ -34,7 +34,7 @@ from feedsvc.models import (
     NormalizedArticle,
     SourceConfig,
 )
-from feedsvc.safehtml import allowlist
+from feedsvc.safehtml import allowlist, fragment, inner_html, strip_xml_illegal
 
 # --------------------------------------------------------------------------------------------
 # URLs
@@ -171,14 +171,7 @@ def absolute_http_url(url: str | None, base: str) -> str | None:
 # Text
 # --------------------------------------------------------------------------------------------
 
-# XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
-
-
-def strip_xml_illegal(text: str) -> str:
-    """Remove characters XML 1.0 forbids (C0 controls but tab/LF/CR, surrogates, FFFE/FFFF)."""
-    return _XML_ILLEGAL.sub("", text)
 
 
 # Characters that only steer display: bidi embeddings, overrides and isolates (U+202A-E,
@@ -220,16 +213,12 @@ _BLOCK_TAGS = frozenset(
 _NO_TEXT_TAGS = ("script", "style", "noscript", "template")
 
 
-def _fragment(html: str) -> lxml_html.HtmlElement:
-    return lxml_html.fragment_fromstring(strip_xml_illegal(html), create_parent="div")
-
-
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment, blocks separated by spaces, whitespace collapsed."""
     if not html or not html.strip():
         return ""
     try:
-        root = _fragment(html)
+        root = fragment(html)
     except (etree.ParserError, ValueError):
         return clean_text(html) or ""
     for element in list(root.iter(*_NO_TEXT_TAGS)):
@@ -286,7 +275,7 @@ def _promote_lazy_images(html: str) -> str:
     if "data-" not in html:
         return html
     try:
-        root = _fragment(html)
+        root = fragment(html)
     except (etree.ParserError, ValueError):
         return html
     changed = False
@@ -296,21 +285,14 @@ def _promote_lazy_images(html: str) -> str:
         if real and (not src or _PLACEHOLDER_SRC.search(src)):
             img.set("src", real.strip())
             changed = True
-    return _serialize_children(root) if changed else html
-
-
-def _serialize_children(root: lxml_html.HtmlElement) -> str:
-    head = htmllib.escape(root.text or "", quote=False)
-    return head + "".join(
-        etree.tostring(child, encoding="unicode", method="html") for child in root
-    )
+    return inner_html(root) if changed else html
 
 
 def _drop_empty_blocks(html: str) -> str:
     """Remove paragraphs and divs with no text and no image (``<p>&nbsp;</p>``, ``<p><br></p>``)."""
     if "<p" not in html and "<div" not in html:
         return html
-    root = _fragment(html)
+    root = fragment(html)
     changed = False
     # Reverse document order so emptied parents are seen after their children.
     for element in reversed(list(root.iterdescendants("p", "div"))):
@@ -320,7 +302,7 @@ def _drop_empty_blocks(html: str) -> str:
             continue
         element.drop_tree()
         changed = True
-    return _serialize_children(root) if changed else html
+    return inner_html(root) if changed else html
 
 
 def sanitize_html(html: str, base_url: str) -> str:
@@ -354,7 +336,7 @@ def _image_identities(html: str) -> Iterable[str]:
     # An image is its host and path: query strings on image URLs are mostly cache busters and
     # signed CDN tokens that rotate on every render.
     try:
-        root = _fragment(html)
+        root = fragment(html)
     except (etree.ParserError, ValueError):
         return []
     identities = []
@@ -435,12 +417,14 @@ def normalize_article(
     now: datetime,
     first_seen: datetime | None = None,
     default_tz: tzinfo | None = None,
+    max_content_bytes: int = DEFAULT_MAX_CONTENT_BYTES,
 ) -> NormalizedArticle:
     """Turn extracted fields into a storable article.
 
     ``now`` must be aware. ``first_seen`` (when the article is already known) keeps a
     fallback publication time stable across re-checks. ``default_tz`` (else the source's
     zone, else UTC) only applies to naive times, which extraction should not produce.
+    Content longer than ``max_content_bytes`` is cut and marked (``htmlcap``).
     Raises ExtractError when neither the page nor the list gives a title.
     """
     page_url = fetch.final_url if fetch is not None else extracted.url
@@ -458,14 +442,16 @@ def normalize_article(
     if published > now + FUTURE_TOLERANCE:
         published = now
 
-    content = ""
+    content, cut = "", False
     if source.full_text and extracted.content_html:
+        raw, cut = precut(extracted.content_html, max_content_bytes)
         # Relative URLs resolve against the document's own address, not its canonical one.
-        content = sanitize_html(extracted.content_html, page_url)
+        content = cap_html(sanitize_html(raw, page_url), max_content_bytes, canonical, cut=cut)
     if not _has_content(content):
         content = _summary_html(list_item.summary if list_item else None) or _summary_html(
             extracted.summary
         )
+        content = cap_html(content, max_content_bytes, canonical)
     # The article's own text beats the list's teaser, which is often cut mid-sentence.
     summary_source = clean_text(extracted.summary) or html_to_text(content)
     image = absolute_http_url(extracted.image, page_url) or (

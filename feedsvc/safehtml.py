@@ -1,4 +1,5 @@
-"""The one HTML allowlist, applied by ``nh3`` (ammonia).
+"""The one HTML allowlist, applied by ``nh3`` (ammonia), and the parsing and
+serializing of HTML fragments that normalization and capping share.
 
 Article HTML passes it twice: when it is stored (``normalize.sanitize_html``, which also
 makes every URL absolute) and again when a feed carries it (``feeds/safety.py``), so a
@@ -9,10 +10,14 @@ cached by digest.
 
 from __future__ import annotations
 
+import html as htmllib
+import re
 from collections.abc import Callable
 from typing import Final
 
 import nh3
+from lxml import etree
+from lxml import html as lxml_html
 
 ALLOWED_TAGS: Final[frozenset[str]] = frozenset(
     {
@@ -60,4 +65,26 @@ def allowlist(html: str, attribute_filter: AttributeFilter | None = None) -> str
         url_schemes=set(URL_SCHEMES),
         link_rel=LINK_REL,
         strip_comments=True,
+    )
+
+
+# XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_xml_illegal(text: str) -> str:
+    """Remove characters XML 1.0 forbids (C0 controls but tab/LF/CR, surrogates, FFFE/FFFF)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def fragment(html: str) -> lxml_html.HtmlElement:
+    """``html`` parsed under a ``<div>`` parent (which :func:`inner_html` leaves out)."""
+    return lxml_html.fragment_fromstring(strip_xml_illegal(html), create_parent="div")
+
+
+def inner_html(root: lxml_html.HtmlElement) -> str:
+    """The HTML inside ``root``: its text and its children, as HTML."""
+    head = htmllib.escape(root.text or "", quote=False)
+    return head + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in root
     )

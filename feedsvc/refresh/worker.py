@@ -123,6 +123,7 @@ def process_article(
     zone_name: str,
     now: datetime,
     first_seen: datetime | None,
+    max_content_bytes: int,
 ) -> NormalizedArticle:
     """Extract and normalize one article page in a single trip off the event loop."""
     pause_point("extract")  # inert outside the crash tests
@@ -137,11 +138,12 @@ def process_article(
         source=source,
         now=now,
         first_seen=first_seen,
+        max_content_bytes=max_content_bytes,
     )
 
 
 def article_from_list_item(
-    item: ListItem, link_url: str, source: SourceConfig, now: datetime
+    item: ListItem, link_url: str, source: SourceConfig, now: datetime, max_content_bytes: int
 ) -> NormalizedArticle:
     """For sources with ``full_text: false``: the list item is all there is."""
     extracted = ExtractedArticle(
@@ -154,7 +156,13 @@ def article_from_list_item(
         provenance={"title": "list", "published": "list"},
     )
     return normalize_article(
-        extracted, link_url=link_url, list_item=item, fetch=None, source=source, now=now
+        extracted,
+        link_url=link_url,
+        list_item=item,
+        fetch=None,
+        source=source,
+        now=now,
+        max_content_bytes=max_content_bytes,
     )
 
 
@@ -247,6 +255,7 @@ async def _fetch_and_process(
         page_zone(source, ctx.settings, fetch).name,
         now,
         known.first_seen if known else None,
+        ctx.settings.max_content_bytes,
     )
 
 
@@ -262,7 +271,8 @@ async def _collect_articles(
     known = await ctx.store.known_articles([link for link, _ in links])
     new_links = [(link, item) for link, item in links if link not in known]
     if not source.full_text:
-        listed = [article_from_list_item(i, link, source, now) for link, i in new_links]
+        cap = settings.max_content_bytes
+        listed = [article_from_list_item(i, link, source, now, cap) for link, i in new_links]
         return listed, [], []
 
     jobs: list[tuple[str, ListItem | None, KnownArticle | None]] = [
