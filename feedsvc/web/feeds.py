@@ -11,13 +11,14 @@ served as Atom, RSS 2.0 and JSON Feed 1.1 (the URL's extension), with the same e
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
 
 from aiohttp import web
 
 from feedsvc.config import Settings
+from feedsvc.feeds.budget import render_within
 from feedsvc.feeds.cache import RenderedFeed, feed_etag
 from feedsvc.feeds.formats import FeedFormat
 from feedsvc.feeds.render import FeedDocument
@@ -171,15 +172,24 @@ async def render_feed(
         limit=query.limit + 1, before=query.before, text=query.text, since=query.since
     )
     entries = await reader.feed_page(version.key, probe)
-    doc = feed_document(settings, version, info, fmt, parsed, entries[: query.limit])
-    if len(entries) <= query.limit:
-        doc = _without_next(doc)
+    page = entries[: query.limit]
+    older = len(entries) > query.limit
+
+    def render(count: int) -> bytes:
+        # The newest ``count`` entries; rel="next" continues after the last one shown.
+        shown = page[:count]
+        doc = feed_document(settings, version, info, fmt, parsed, shown)
+        if count == len(page) and not older:
+            doc = _without_next(doc)
+        return fmt.render(doc, shown)
+
     # Rendering and compressing hundreds of entries is CPU work: keep it off the loop, on
     # the app's render thread, whose memo of built entries (feeds/fragments.py) then
     # serves every render.
-    page = entries[: query.limit]
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(executor, _render_and_pack, fmt, doc, page, etag)
+    return await loop.run_in_executor(
+        executor, _render_and_pack, fmt, render, len(page), settings, version, etag
+    )
 
 
 def feed_document(
@@ -240,11 +250,16 @@ def _subtitle(key: FeedKey, info: FeedInfo | None) -> str:
 
 
 def _render_and_pack(
-    fmt: FeedFormat, doc: FeedDocument, entries: Sequence[StoredArticle], etag: str
+    fmt: FeedFormat,
+    render: Callable[[int], bytes],
+    count: int,
+    settings: Settings,
+    version: FeedVersion,
+    etag: str,
 ) -> RenderedFeed:
     return RenderedFeed.build(
-        fmt.render(doc, entries),
+        render_within(render, count, settings.max_feed_bytes),
         etag=etag,
-        last_modified=doc.updated,
+        last_modified=version.updated_at,
         content_type=fmt.media_type,
     )
