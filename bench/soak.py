@@ -45,6 +45,7 @@ from live import Child, clean_env, free_port, wait_http
 from wrk import WrkReport, parse_wrk, process_rss_mb, process_tree
 
 from feedsvc.demo.sources import demo_sources
+from feedsvc.models import FetchStatus
 
 BENCH = Path(__file__).resolve().parent
 CHUNK_SECONDS = 60.0  # wrk runs a minute at a time: one report row per minute
@@ -187,9 +188,9 @@ def refresh_runs(database: Path, after_id: int) -> tuple[int, int, int]:
     """(refreshes finished, of which failed, the last run id) since run id ``after_id``."""
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as db:
         row = db.execute(
-            "SELECT count(*), coalesce(sum(status != 'ok'), 0), coalesce(max(id), ?) "
+            "SELECT count(*), coalesce(sum(status = ?), 0), coalesce(max(id), ?) "
             "FROM fetch_runs WHERE id > ?",
-            (after_id, after_id),
+            (FetchStatus.FAILED.value, after_id, after_id),
         ).fetchone()
     return int(row[0]), int(row[1]), int(row[2])
 

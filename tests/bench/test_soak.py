@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from required_tool import required_tool
 
 SOAK = Path(__file__).resolve().parents[2] / "bench" / "soak.py"
 # The soak's summary row: | soak: … | requests/s | p50 | p99 | errors | refreshes (failed) |
@@ -21,14 +21,7 @@ _SOAK_ROW = re.compile(
 
 @pytest.fixture
 def wrk() -> str:
-    """The wrk binary: CI must have it (.ci/run installs it); elsewhere skip."""
-    found = shutil.which("wrk")
-    if found is None:
-        reason = "wrk is not installed (Debian: apt-get install wrk)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; CI must run the soak smoke test")
-        pytest.skip(reason)
-    return found
+    return required_tool("wrk", "the soak smoke test")
 
 
 @pytest.mark.timeout(110)
