@@ -127,7 +127,7 @@ def sources_yaml(sites: list[str], count: int, interval: int) -> str:
         for entry in demo_sources(site):
             slug = entry["id"].removeprefix("demo-")
             entry["id"] = f"s{index}-{slug}"
-            entry["name"] = f"站点 {index} · {entry['category']}"
+            entry["name"] = f"站点 {index} · {entry.get('category', slug)}"
             entry["interval"] = f"{interval}s"
             entries.append(entry)
     return yaml.safe_dump({"sources": entries[:count]}, allow_unicode=True, sort_keys=False)
@@ -152,8 +152,8 @@ def write_config(workdir: Path, sites: list[str], count: int, interval: int, por
 
 
 def feed_paths(sources: int) -> list[str]:
-    """What wrk asks for: the latest feed, every category feed, a few source feeds."""
-    categories = sorted({e["category"] for e in demo_sources("http://x")})
+    """What wrk asks for: the latest feed, each declared category's feed, a few source feeds."""
+    categories = sorted({e["category"] for e in demo_sources("http://x") if "category" in e})
     some_sources = [f"s{i}-{slug}" for i, slug in ((0, "caijing"), (1, "shehui"), (2, "tiyu"))]
     paths = ["/feeds/latest.atom", "/feeds/latest.rss"]
     paths += [f"/feeds/categories/{quote(c, safe='')}.atom" for c in categories]
