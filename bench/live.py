@@ -48,6 +48,12 @@ def pinned(cpus: str | None) -> list[str]:
     return ["taskset", "-c", cpus] if cpus else []
 
 
+def fd_limited(nofile: int | None) -> list[str]:
+    """The argv prefix that runs a command with at most ``nofile`` open files (soft and
+    hard ``RLIMIT_NOFILE``, via util-linux ``prlimit``); [] for the inherited limit."""
+    return ["prlimit", f"--nofile={nofile}:{nofile}", "--"] if nofile else []
+
+
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment without FEEDSVC_* (an unknown one is a config error in the child)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDSVC_")}
@@ -254,15 +260,17 @@ class LiveDeployment:
         role: str = "web",
         cpus: str | None = None,
         env: dict[str, str] | None = None,
+        nofile: int | None = None,
     ) -> Child:
         """``feedsvc serve``; ``cpus`` pins it and its children (taskset list), ``env`` adds
-        variables (e.g. FEEDSVC_SCHEDULER_TICK)."""
+        variables (e.g. FEEDSVC_SCHEDULER_TICK), ``nofile`` caps its open files."""
         if self.server is not None:
             raise RuntimeError("the feed server is already running")
         self.server = Child.start(
             f"feedsvc serve --workers {workers}",
             [
                 *pinned(cpus),
+                *fd_limited(nofile),
                 sys.executable,
                 "-m",
                 "feedsvc",

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import shutil
 import sqlite3
 import statistics
@@ -43,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from live import Child, LiveDeployment, clean_env, free_port, pinned, wait_http
+from wrk import parse_wrk, process_tree_cpu
 
 FEED_PATH = "/feeds/latest.atom"
 CATEGORIES = ("caijing", "shehui", "wenhua", "tiyu")
@@ -54,13 +54,6 @@ CACHED_VS_NGINX = 0.4
 CACHED_P99_MS = 10.0
 COLD_RENDER_MS = 10.0
 REFRESH_P99_MS = 50.0
-
-_WRK_RPS = re.compile(r"Requests/sec:\s+([0-9.]+)")
-_WRK_TOTAL = re.compile(r"(\d+) requests in")
-_WRK_PCT = re.compile(r"^\s+(50|99)%\s+([0-9.]+)(us|ms|s)\s*$", re.MULTILINE)
-_WRK_ERRORS = re.compile(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)")
-_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -112,23 +105,6 @@ class Result:
         return f"| {self.name} | {self.rps:,.0f} | {self.p50_ms:.2f} | {p99} | {cpu} | {ratio} |"
 
 
-def process_tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of ``pid`` and all its live descendants."""
-    total = 0.0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = (task / "children").read_text().split()
-                pending += [int(c) for c in children]
-        except (FileNotFoundError, ProcessLookupError):
-            continue  # exited meanwhile
-    return total
-
-
 def wrk(
     name: str,
     url: str,
@@ -147,18 +123,16 @@ def wrk(
         [*argv, url], capture_output=True, text=True, timeout=seconds + 30, check=True
     )
     cpu_after = process_tree_cpu(server_pid) if server_pid else 0.0
-    out = done.stdout
-    errors = [m.group(0) for m in _WRK_ERRORS.finditer(out)]
-    if errors:
-        raise RuntimeError(f"wrk {name}: {errors}\n{out}")
-    rps, total = _WRK_RPS.search(out), _WRK_TOTAL.search(out)
-    pct = {p: float(v) * _UNIT_MS[u] for p, v, u in _WRK_PCT.findall(out)}
-    if rps is None or total is None or set(pct) != {"50", "99"}:
-        raise RuntimeError(f"cannot read wrk's output for {name}:\n{out}")
+    try:
+        report = parse_wrk(done.stdout)
+    except ValueError as exc:
+        raise RuntimeError(f"wrk {name}: {exc}") from None
+    if report.errors:
+        raise RuntimeError(f"wrk {name}: {report.errors} errors\n{done.stdout}")
     cpu_us = None
     if server_pid:
-        cpu_us = (cpu_after - cpu_before) * 1e6 / max(1, int(total.group(1)))
-    return Run(float(rps.group(1)), pct["50"], pct["99"], cpu_us)
+        cpu_us = (cpu_after - cpu_before) * 1e6 / max(1, report.requests)
+    return Run(report.rps, report.p50_ms, report.p99_ms, cpu_us)
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:

@@ -131,6 +131,18 @@ class Settings:
     access_log: bool = setting(
         False, "log every HTTP request to the feeds server (with its conditional headers)"
     )
+    # The HTTP server against idle and slow clients (feedsvc/web/connections.py).
+    header_timeout: float = setting(
+        10.0, "seconds a new connection gets to send its first request's headers, then closed"
+    )
+    keepalive_timeout: float = setting(
+        15.0, "seconds an idle keep-alive connection waits for its next request, then closed"
+    )
+    max_connections: int = setting(
+        1000,
+        "open client connections per server process; past it the oldest that has sent no "
+        "request is closed, else the new one gets a 503",
+    )
 
     @property
     def effective_public_url(self) -> str:
@@ -329,6 +341,9 @@ _SETTING_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "recheck_per_refresh": _at_least(0),
     "max_new_per_refresh": _positive,
     "log_level": _check_log_level,
+    "header_timeout": _positive,
+    "keepalive_timeout": _positive,
+    "max_connections": _positive,
 }
 
 

@@ -31,6 +31,7 @@ from feedsvc.refresh.scheduler import Scheduler
 from feedsvc.runtime import configure_logging, open_store, refresh_context
 from feedsvc.store import Store
 from feedsvc.web import create_app
+from feedsvc.web.connections import ConnectionGuard, connection_limit
 from feedsvc.web.versions import SQLiteChangeProbe, VersionMemo
 
 log = logging.getLogger(__name__)
@@ -121,16 +122,20 @@ async def running_service(
             app = create_app(settings, reader=store, health=health, versions=VersionMemo(probe))
             # handler_cancellation stays off (aiohttp's default): a client that hangs up
             # never cancels a render other requests wait for (the cache shields it too).
-            if settings.access_log:
-                runner = web.AppRunner(
-                    app,
-                    access_log=logging.getLogger("feedsvc.access"),
-                    access_log_format=ACCESS_LOG_FORMAT,
-                )
-            else:
-                runner = web.AppRunner(app, access_log=None)  # no logging on the hot path
+            runner = web.AppRunner(
+                app, keepalive_timeout=settings.keepalive_timeout, **_access_log_args(settings)
+            )
             await runner.setup()
             stack.push_async_callback(runner.cleanup)
+            # Header timeout and connection cap (web/connections.py), before any accept.
+            guard = ConnectionGuard(
+                header_timeout=settings.header_timeout,
+                limit=connection_limit(settings.max_connections),
+                loop=asyncio.get_running_loop(),
+            )
+            assert runner.server is not None
+            guard.install(runner.server)
+            stack.callback(guard.close)
             for listener in listeners:
                 await web.SockSite(runner, listener).start()
             # Everything allocated so far lives as long as the server: keep it out of the
@@ -143,6 +148,15 @@ async def running_service(
                 settings.effective_public_url,
             )
         yield scheduler
+
+
+def _access_log_args(settings: Settings) -> dict[str, Any]:
+    if settings.access_log:
+        return {
+            "access_log": logging.getLogger("feedsvc.access"),
+            "access_log_format": ACCESS_LOG_FORMAT,
+        }
+    return {"access_log": None}  # no logging on the hot path
 
 
 async def wait_for_stop_signal() -> None:

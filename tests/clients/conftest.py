@@ -4,8 +4,6 @@ serving benchmark)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from live import LiveDeployment
+from required_tool import required_tool
 
 
 @pytest.fixture
@@ -29,10 +28,4 @@ def live(tmp_path: Path) -> Iterator[LiveDeployment]:
 @pytest.fixture
 def newsboat() -> str:
     """The newsboat binary: CI must have it (.ci/run installs it); elsewhere skip."""
-    found = shutil.which("newsboat")
-    if found is None:
-        reason = "newsboat is not installed (Debian: apt-get install newsboat)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; CI must run the newsboat client test")
-        pytest.skip(reason)
-    return found
+    return required_tool("newsboat", "the newsboat client test")
