@@ -24,11 +24,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from feedsvc.redact import redact_credentials
+
+
+def _rebuild(cls: type[FeedsvcError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """Unpickle an error without calling its ``__init__`` (see ``FeedsvcError.__reduce__``)."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class FeedsvcError(Exception):
     """Base of every error feedsvc raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own pickling calls ``cls(*self.args)``, which fails (or garbles the
+        # message) for every subclass whose ``__init__`` takes other parameters than the
+        # message; the extraction pool sends errors between processes, so each one must
+        # arrive whole: rebuilt from its args and attributes, its ``__init__`` not re-run.
+        return _rebuild, (type(self), self.args, self.__dict__)
 
 
 class ConfigError(FeedsvcError):
