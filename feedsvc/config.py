@@ -111,6 +111,11 @@ class Settings:
     extract_nice: int = setting(
         10, "niceness (0-19) added to the extraction processes, so parsing yields to serving"
     )
+    extract_timeout: float = setting(
+        10.0,
+        "seconds one page may take in an extraction process; past it the page fails and the "
+        "process is killed and replaced (no limit when extract_workers is 0)",
+    )
     event_loop: str = setting(
         "auto", "auto: uvloop when it is installed, else asyncio; asyncio: always asyncio"
     )
@@ -336,6 +341,7 @@ _SETTING_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "jitter": _check_jitter,
     "extract_workers": _at_least(0),
     "extract_nice": _check_nice,
+    "extract_timeout": _positive,
     "event_loop": _check_event_loop,
     "recheck_hours": _at_least(0),
     "recheck_per_refresh": _at_least(0),

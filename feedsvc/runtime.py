@@ -69,6 +69,7 @@ async def refresh_context(
     offloader = Offloader(
         settings.extract_workers,
         nice=settings.extract_nice,
+        timeout=settings.extract_timeout,
         preload=("feedsvc.refresh.worker",),  # the extraction code its jobs call
     )
     try:

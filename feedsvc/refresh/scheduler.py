@@ -18,6 +18,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from feedsvc.refresh.health import refresh_problems
 from feedsvc.refresh.leases import heartbeat_timeout, refresh_leased
 from feedsvc.refresh.worker import RefreshContext, RefreshReport
 
@@ -114,10 +115,13 @@ class Scheduler:
             and (age is None or age < 3 * tick + 5)
             and self._tick_errors < 3
         )
+        extraction = self._ctx.offloader.health()
         return {
             "scheduler": "ok" if alive else "stalled",
             "scheduler_last_tick_seconds_ago": None if age is None else round(age, 1),
             "refreshes_in_flight": len(self._running),
+            **extraction,
+            "degraded": refresh_problems(self.reports, extraction["extract_processes_replaced"]),
             "ok": alive,
         }
 

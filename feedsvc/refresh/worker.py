@@ -7,8 +7,10 @@
 5. save everything in one lease-fenced transaction (``Store.save_refresh``)
 
 A failure of the list page fails the source (recorded, backed off; its stored articles stay
-in the feeds). A failure of one article page is logged and that article is simply retried
-next time: it was never stored, so it is still "new" then. Nothing is lost either way.
+in the feeds). A failure of one article page (fetch, extraction, a parse over
+``extract_timeout``, a crashed extraction process) is logged and recorded with the refresh,
+and that article is simply retried next time: it was never stored, so it is still "new"
+then. Nothing is lost either way.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from feedsvc.config import Settings
@@ -45,11 +48,13 @@ from feedsvc.models import (
 from feedsvc.normalize import normalize_article, normalize_url
 from feedsvc.pause_points import pause_point
 from feedsvc.redact import redact_credentials
-from feedsvc.refresh.offload import Offloader
+from feedsvc.refresh.offload import JobFailed, Offloader
 from feedsvc.refresh.policy import next_check
 from feedsvc.store import Store
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Stop starting new article fetches once this share of the lease has gone, so the save
 # still lands while we hold the lease.
@@ -166,6 +171,15 @@ def article_from_list_item(
     )
 
 
+async def _extract(ctx: RefreshContext, url: str, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` in the extraction pool; a job that did not return (over
+    ``extract_timeout``, or its process died) is a failure of the page at ``url`` alone."""
+    try:
+        return await ctx.offloader.run(fn, *args)
+    except JobFailed as exc:
+        raise ExtractError(url, str(exc)) from exc
+
+
 @dataclass
 class _ListScan:
     items: list[ListItem] = field(default_factory=list)
@@ -204,8 +218,15 @@ async def _scan_lists(ctx: RefreshContext, state: SourceState, now: datetime) ->
             scan.pages_fetched += 1
             zone = page_zone(source, ctx.settings, result)
             scan.zone = scan.zone or zone
-            page = await ctx.offloader.run(
-                parse_list_page, result.text, result.final_url, source.selectors, zone.name, now
+            page = await _extract(
+                ctx,
+                result.final_url,
+                parse_list_page,
+                result.text,
+                result.final_url,
+                source.selectors,
+                zone.name,
+                now,
             )
             if not page.items and page_no == 0:
                 raise ExtractError(url, "no article links found on the list page")
@@ -246,7 +267,9 @@ async def _fetch_and_process(
     )
     if fetch.not_modified:
         return None
-    return await ctx.offloader.run(
+    return await _extract(
+        ctx,
+        fetch.final_url,
         process_article,
         fetch,
         link_url,

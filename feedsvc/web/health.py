@@ -1,7 +1,15 @@
 """``GET /healthz``: is the database reachable, and whatever the ``health`` callable adds.
 
 Convention for the callable's dict: any value that is exactly ``False`` marks the service
-unhealthy (e.g. ``{"scheduler": False}``); other values are reported as they are.
+unhealthy (e.g. ``{"scheduler": False}``); a non-empty list under ``degraded`` (reasons, e.g.
+extraction processes killed for time, most sources failing) marks it degraded; other values
+are reported as they are.
+
+``status`` is ``ok`` (200), ``degraded`` (200) or ``unhealthy`` (503). Degraded stays 200
+on purpose: the feeds are still served from the database, so a load balancer should keep the
+server, and a liveness probe restarting it would cure nothing (the extraction pool already
+replaces its own processes, and a hostile page fails again after a restart). Monitoring
+should alert on the body's ``status`` not being ``ok``.
 """
 
 from __future__ import annotations
@@ -43,5 +51,6 @@ async def healthz(request: web.Request) -> web.StreamResponse:
         healthy = False
     else:
         report["database"] = True
-    report["status"] = "ok" if healthy else "unhealthy"
+    degraded = bool(report.get("degraded"))
+    report["status"] = "unhealthy" if not healthy else "degraded" if degraded else "ok"
     return json_response(report, status=200 if healthy else 503)
