@@ -196,6 +196,10 @@ class _ProcessPool:
             how = await loop.run_in_executor(self._threads, proc.reap)
             self._all.discard(proc)
             raise JobFailed(f"an extraction process failed to start: it {how}") from None
+        except asyncio.CancelledError:
+            proc.kill()  # multiprocessing reaps it when it starts the next process
+            self._all.discard(proc)
+            raise
         return proc
 
     async def _take(self) -> _Process:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.request
 from pathlib import Path
 
 from live import LiveDeployment
+from process_support import pid_alive
 
 REQUESTS = 60
 
@@ -20,14 +20,6 @@ def wait_for_workers(live: LiveDeployment, count: int, timeout: float = 20.0) ->
         live.server.check_alive()
         assert time.monotonic() < deadline, live.server.output()
         time.sleep(0.05)
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_two_workers_share_the_port_and_stop_on_sigterm(tmp_path: Path) -> None:

@@ -34,6 +34,26 @@ class Clock(ManualClock):
         super().__init__(start)
 
 
+def selector_source(source_id: str, name: str, url: str) -> str:
+    """A sources-file entry (YAML, indented for ``sources:``) for a small test site whose
+    list is ``ul.news-list > li`` items (``a`` title and link, ``span.date``) and whose
+    article text is in ``div.content``; private addresses allowed (the site is on loopback)."""
+    return f"""  - id: {source_id}
+    name: {name}
+    url: {url}
+    category: 测试
+    interval: 1m
+    timezone: Asia/Shanghai
+    allow_private_networks: true
+    selectors:
+      item: "ul.news-list > li"
+      title: "a"
+      link: "a@href"
+      date: "span.date"
+      content: "div.content"
+"""
+
+
 def write_config(
     path: Path,
     *,

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from atom_validation import assert_valid_atom
-from pipeline_support import pipeline_context
+from pipeline_support import pipeline_context, selector_source
 
 from feedsvc.models import FetchStatus
 from feedsvc.runtime import open_store
@@ -59,20 +59,7 @@ class FlakySite:
         return web.Response(text=body, content_type="text/html")
 
 
-FLAKY_SOURCE = """  - id: flaky
-    name: 稳定来源
-    url: FLAKY/news/
-    category: 测试
-    interval: 1m
-    timezone: Asia/Shanghai
-    allow_private_networks: true
-    selectors:
-      item: "ul.news-list > li"
-      title: "a"
-      link: "a@href"
-      date: "span.date"
-      content: "div.content"
-"""
+FLAKY_SOURCE = selector_source("flaky", "稳定来源", "FLAKY/news/")
 
 
 @pytest.fixture

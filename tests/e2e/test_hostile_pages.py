@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from pipeline_support import selector_source
 
 from feedsvc.config import load_config
 from feedsvc.models import FetchStatus
@@ -79,22 +80,6 @@ class HostileSite:
         return web.Response(text=body, content_type="text/html")
 
 
-SOURCE = """  - id: {id}
-    name: {id}
-    url: {base}/{section}/
-    category: 测试
-    interval: 1h
-    timezone: Asia/Shanghai
-    allow_private_networks: true
-    selectors:
-      item: "ul.news-list > li"
-      title: "a"
-      link: "a@href"
-      date: "span.date"
-      content: "div.content"
-"""
-
-
 @pytest.fixture
 async def site_url() -> AsyncIterator[str]:
     server = TestServer(HostileSite().app(), host="127.0.0.1")
@@ -116,8 +101,8 @@ async def test_bad_pages_fail_alone_in_a_real_process_pool(tmp_path: Path, site_
         "  scheduler_tick: 3600\n"
         "  jitter: 0\n"
         "sources:\n"
-        + SOURCE.format(id="a-hostile", base=site_url, section="a")
-        + SOURCE.format(id="b-steady", base=site_url, section="b"),
+        + selector_source("a-hostile", "a-hostile", f"{site_url}/a/")
+        + selector_source("b-steady", "b-steady", f"{site_url}/b/"),
         encoding="utf-8",
     )
     config = load_config(path, env={})

@@ -8,6 +8,7 @@ import signal
 import time
 
 import pytest
+from process_support import pid_alive
 
 from feedsvc.refresh.offload import JobFailed, Offloader
 
@@ -172,11 +173,3 @@ def parent_death_signal() -> int:
     libc = ctypes.CDLL(None, use_errno=True)
     assert libc.prctl(2, ctypes.byref(value), 0, 0, 0) == 0  # PR_GET_PDEATHSIG
     return value.value
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
