@@ -966,12 +966,14 @@ class _FieldReader(_Reader):
 
 def _yaml_node(value: object) -> yaml.Node:
     """A JSON value as the YAML node the file's reader walks (so both share every rule)."""
-    mark = yaml.Mark("json", 0, -1, -1, None, None)
+    mark = yaml.Mark("json", 0, -1, -1, None, 0)
     if isinstance(value, Mapping):
         pairs = [(_yaml_node(str(k)), _yaml_node(v)) for k, v in value.items()]
         return yaml.MappingNode("tag:yaml.org,2002:map", pairs, mark, mark)
     if isinstance(value, list | tuple):
-        return yaml.SequenceNode("tag:yaml.org,2002:seq", [_yaml_node(v) for v in value], mark, mark)
+        return yaml.SequenceNode(
+            "tag:yaml.org,2002:seq", [_yaml_node(v) for v in value], mark, mark
+        )
     if value is None:
         tag, text = "null", "null"
     elif isinstance(value, bool):

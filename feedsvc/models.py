@@ -300,6 +300,7 @@ class RefreshOutcome:
     backfilled: bool = False
     items_seen: int = 0
     errors: tuple[str, ...] = ()  # per-article problems that did not fail the source
+    dropped: tuple[DroppedLink, ...] = ()  # links found but not stored this time, and why
 
 
 @dataclass(frozen=True)
@@ -322,3 +323,13 @@ class FetchRun:
     updated_count: int = 0
     items_seen: int = 0
     error: str | None = None
+    dropped: tuple[DroppedLink, ...] = ()
+    id: int | None = None  # the stored run's number (None before it is stored)
+
+
+@dataclass(frozen=True)
+class DroppedLink:
+    """A link a refresh saw but did not store, with the reason (shown to admins)."""
+
+    url: str
+    reason: str
