@@ -1015,8 +1015,7 @@ def source_fields(config: SourceConfig) -> dict[str, object]:
         "allow_private_networks": config.allow_private_networks,
     }
     if config.selectors is not None:
-        chosen = {f.name: getattr(config.selectors, f.name) for f in fields(Selectors)}
-        data["selectors"] = {k: v for k, v in chosen.items() if v is not None}
+        data["selectors"] = config.selectors.as_dict()
     return {k: v for k, v in data.items() if v is not None}
 
 

@@ -9,7 +9,7 @@ Times are always timezone-aware ``datetime`` objects; naive times never leave a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 
@@ -32,6 +32,10 @@ class Selectors:
     article_date: str | None = None
     author: str | None = None
     next_page: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        """The selectors that are set, by name (as the sources file writes them)."""
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name))}
 
 
 @dataclass(frozen=True)
