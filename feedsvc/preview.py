@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from feedsvc.config import Settings
@@ -29,7 +29,7 @@ from feedsvc.models import (
     SourceConfig,
 )
 from feedsvc.normalize import normalize_article
-from feedsvc.runtime import utc_now
+
 
 ARTICLES_SHOWN = 3
 
@@ -96,7 +96,7 @@ def _article(
 async def run_preview(settings: Settings, req: PreviewRequest) -> Preview:
     """Raises FetchError when the list page cannot be fetched, ExtractError when it is not
     a page at all; an article that fails is reported in its entry instead."""
-    now = utc_now()
+    now = datetime.now(UTC)
     tz_name = req.timezone or settings.timezone
     req = PreviewRequest(req.url, req.selectors, tz_name, req.encoding, req.allow_private)
     source = SourceConfig(
