@@ -60,7 +60,7 @@ ROUTES: tuple[Route, ...] = (
           "A source's refresh runs, newest first", ok=(200, "RunList"), errors=(404, 422),
           query=(Param("limit", "at most this many runs (1-200, default 20)", "integer"),)),
     Route("GET", "/health", runs.health, "read", "Every source's health",
-          ok=(200, "Health")),
+          ok=(200, "HealthSummary")),
     Route("GET", "/articles", articles.list_articles, "read",
           "Search articles, newest first, with keyset paging", ok=(200, "ArticleList"),
           errors=(422,),
