@@ -30,7 +30,6 @@ from feedsvc.models import (
 )
 from feedsvc.normalize import normalize_article
 
-
 ARTICLES_SHOWN = 3
 
 

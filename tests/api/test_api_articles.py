@@ -53,7 +53,9 @@ async def test_search_pages_with_a_next_link(harness: ApiHarness) -> None:
     assert first["id"] in [a["id"] for a in (await found.json())["articles"]]
     bad = await harness.client.get(ARTICLES, params={"limit": "0"}, headers=auth())
     assert bad.status == 422 and (await bad.json())["problems"][0]["field"] == "limit"
-    assert (await harness.client.get(ARTICLES, params={"before": "x"}, headers=auth())).status == 422
+    assert (
+        await harness.client.get(ARTICLES, params={"before": "x"}, headers=auth())
+    ).status == 422
 
 
 async def test_hide_leaves_every_feed_stays_hidden_and_unhide_restores(

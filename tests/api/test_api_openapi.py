@@ -4,6 +4,7 @@ a live server on 127.0.0.1 (bounded examples), and every answer is no 5xx and co
 from __future__ import annotations
 
 import asyncio
+import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -49,13 +50,19 @@ class LiveServer:
         result: str = future.result(60)
         return result
 
+    async def seed(self) -> str:
+        """The source docs/api.md's examples name (again, if a generated DELETE took it)."""
+        if not await self.store.admin_sources("seeded"):
+            source = parse_source({"id": "seeded", "url": "https://news.example.com/list/"})
+            assert not isinstance(source, list)
+            await self.store.create_source(
+                source, enabled=True, actor="test", now=datetime.now(UTC)
+            )
+        return ""
+
     async def _start(self) -> str:
         self.store = await Store.open(self._url, migrate=True)
-        source = parse_source({"id": "seeded", "url": "https://news.example.com/list/"})
-        assert not isinstance(source, list)
-        await self.store.create_source(
-            source, enabled=True, actor="test", now=datetime.now(UTC)
-        )
+        await self.seed()
         settings = api_settings(allow_private_networks=False)
         api = ApiContext(settings, self.store, parse_admin_tokens(settings.admin_tokens))
         self.runner = web.AppRunner(create_app(settings, reader=self.store, api=api))
@@ -131,3 +138,35 @@ def test_the_document_is_served(live: LiveServer) -> None:
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
         assert b'"openapi":"3.1.0"' in response.read()
+
+
+def _get_examples() -> list[str]:
+    """docs/api.md's curl commands that only read (no -X, no -d)."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text("utf-8")
+    commands = []
+    for block in text.split("```sh")[1:]:
+        for line in block.split("```")[0].splitlines():
+            if line.startswith("curl ") and " -X " not in line and not line.endswith("\\"):
+                commands.append(line)
+    return commands
+
+
+def test_the_docs_get_examples_run(live: LiveServer) -> None:
+    import subprocess
+
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    live._run(live.seed())
+    examples = _get_examples()
+    assert len(examples) >= 6
+    for command in examples:
+        env = {"FEEDSVC": live.base_url, "TOKEN": WRITE, "PATH": "/usr/bin:/bin"}
+        done = subprocess.run(
+            ["sh", "-c", command.replace("curl -s", "curl -s -f", 1)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 0, (command, done.stderr)
+        assert done.stdout.startswith("{"), (command, done.stdout[:200])
