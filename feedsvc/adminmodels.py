@@ -75,3 +75,18 @@ class AuditEntry:
     target: str
     before: str | None
     after: str | None
+
+
+@dataclass(frozen=True)
+class SourceChange:
+    """One admin write to a source: a new config and/or enabled state, a delete (disable +
+    hide), or "refresh soon" (due now); refused unless ``if_match`` is the stored ETag."""
+
+    action: str  # the audit action: "source.update", "source.disable", …
+    actor: str
+    now: datetime
+    config: SourceConfig | None = None
+    enabled: bool | None = None
+    delete: bool = False
+    run_now: bool = False
+    if_match: str | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row, RowMapping, func, select, update
@@ -18,6 +18,7 @@ from feedsvc.adminmodels import (
     ArticleFilter,
     ArticleSummary,
     AuditEntry,
+    SourceChange,
     SourceHealth,
     source_etag,
 )
@@ -140,55 +141,52 @@ async def create_source(
 
 
 async def change_source(
-    conn: AsyncConnection,
-    dialect: str,
-    source_id: str,
-    *,
-    action: str,
-    actor: str,
-    now: datetime,
-    config: SourceConfig | None = None,
-    enabled: bool | None = None,
-    delete: bool = False,
-    run_now: bool = False,
-    if_match: str | None = None,
+    conn: AsyncConnection, dialect: str, source_id: str, change: SourceChange
 ) -> None:
-    """Change a source's config and/or enabled state, delete it (disable + hide) or make it
-    due now. NotFoundError for an unknown or deleted source; StaleWriteError when
-    ``if_match`` is not the stored ETag. The audit row names ``action``."""
+    """Apply ``change``. NotFoundError for an unknown or deleted source; StaleWriteError
+    when ``change.if_match`` is not the stored ETag. The audit row names the action."""
     old = await _locked(conn, dialect, source_id)
     if old is None or old.deleted_at is not None:
         raise NotFoundError(f"no source {source_id!r}")
-    if if_match is not None and if_match != source_etag(old.config_json, bool(old.enabled)):
+    if change.if_match is not None and change.if_match != source_etag(
+        old.config_json, bool(old.enabled)
+    ):
         raise StaleWriteError(
-            f"source {source_id!r} changed since it was read (If-Match {if_match} is stale)"
+            f"source {source_id!r} changed since it was read (If-Match {change.if_match} is stale)"
         )
-    values: dict[str, Any] = {"updated_at": now}
-    if config is not None:
+    values: dict[str, Any] = {"updated_at": change.now}
+    if change.config is not None:
         values.update(
-            name=config.name,
-            config_json=source_config_to_json(config),
-            category=config.category,
-            interval_seconds=config.interval_seconds,
+            name=change.config.name,
+            config_json=source_config_to_json(change.config),
+            category=change.config.category,
+            interval_seconds=change.config.interval_seconds,
         )
-        if config.interval_seconds < old.interval_seconds:
-            values["next_check_at"] = min(old.next_check_at, now)
-    if enabled is not None:
-        values["enabled"] = enabled
-        if enabled and not old.enabled:
-            values["next_check_at"] = now  # resumed: refresh at the next tick
-    if delete:
-        values.update(enabled=False, deleted_at=now)
-    if run_now:
-        values["next_check_at"] = now
+        if change.config.interval_seconds < old.interval_seconds:
+            # A shorter interval takes effect now, as in the file's sync.
+            soon = change.now + timedelta(seconds=change.config.interval_seconds)
+            values["next_check_at"] = min(old.next_check_at, soon)
+    if change.enabled is not None:
+        values["enabled"] = change.enabled
+        if change.enabled and not old.enabled:
+            values["next_check_at"] = change.now  # resumed: refresh at the next tick
+    if change.delete:
+        values.update(enabled=False, deleted_at=change.now)
+    if change.run_now:
+        values["next_check_at"] = change.now
     await conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
-    if config is not None and config.name != old.name:
-        await bump_versions(conn, dialect, [FeedKey(FeedKind.SOURCE, source_id)], now)
+    if change.config is not None and change.config.name != old.name:
+        await bump_versions(conn, dialect, [FeedKey(FeedKind.SOURCE, source_id)], change.now)
     after = {**old._mapping, **values}
     await record_audit(
         conn,
         AuditEntry(
-            now, actor, action, f"source:{source_id}", _snapshot(old._mapping), _snapshot(after)
+            change.now,
+            change.actor,
+            change.action,
+            f"source:{source_id}",
+            _snapshot(old._mapping),
+            _snapshot(after),
         ),
     )
 

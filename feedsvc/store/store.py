@@ -11,7 +11,13 @@ from typing import Literal
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from feedsvc.adminmodels import AdminSource, ArticleFilter, ArticleSummary, AuditEntry
+from feedsvc.adminmodels import (
+    AdminSource,
+    ArticleFilter,
+    ArticleSummary,
+    AuditEntry,
+    SourceChange,
+)
 from feedsvc.errors import StoreError
 from feedsvc.models import (
     FeedInfo,
@@ -274,35 +280,11 @@ class Store:
                 conn, self._dialect, config, enabled=enabled, actor=actor, now=now
             )
 
-    async def change_source(
-        self,
-        source_id: str,
-        *,
-        action: str,
-        actor: str,
-        now: datetime,
-        config: SourceConfig | None = None,
-        enabled: bool | None = None,
-        delete: bool = False,
-        run_now: bool = False,
-        if_match: str | None = None,
-    ) -> None:
+    async def change_source(self, source_id: str, change: SourceChange) -> None:
         """Edit, enable/disable, delete (disable + hide, articles kept) or make due now.
         NotFoundError / StaleWriteError (``if_match`` not the stored ETag) write nothing."""
         async with self._write() as conn:
-            await _admin.change_source(
-                conn,
-                self._dialect,
-                source_id,
-                action=action,
-                actor=actor,
-                now=now,
-                config=config,
-                enabled=enabled,
-                delete=delete,
-                run_now=run_now,
-                if_match=if_match,
-            )
+            await _admin.change_source(conn, self._dialect, source_id, change)
 
     async def list_articles(self, query: ArticleFilter) -> list[ArticleSummary]:
         async with self._read() as conn:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any, Protocol
 
-from feedsvc.adminmodels import AdminSource, ArticleFilter, ArticleSummary
+from feedsvc.adminmodels import AdminSource, ArticleFilter, ArticleSummary, SourceChange
 from feedsvc.models import FetchRun, SourceConfig
 
 # Runs one refresh of the source now, through the scheduler's code; False when another
@@ -21,19 +21,7 @@ class AdminStore(Protocol):
         self, config: SourceConfig, *, enabled: bool, actor: str, now: datetime
     ) -> None: ...
 
-    async def change_source(
-        self,
-        source_id: str,
-        *,
-        action: str,
-        actor: str,
-        now: datetime,
-        config: SourceConfig | None = None,
-        enabled: bool | None = None,
-        delete: bool = False,
-        run_now: bool = False,
-        if_match: str | None = None,
-    ) -> None: ...
+    async def change_source(self, source_id: str, change: SourceChange) -> None: ...
 
     async def recent_runs(self, source_id: str, limit: int = 20) -> list[FetchRun]: ...
 

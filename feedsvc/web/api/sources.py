@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from feedsvc.adminmodels import AdminSource
+from feedsvc.adminmodels import AdminSource, SourceChange
 from feedsvc.config import Settings, SourceProblem, parse_source, source_fields
 from feedsvc.fetch.guard import host_blocked_reason
 from feedsvc.models import SourceConfig
@@ -119,15 +119,15 @@ async def patch_source(request: web.Request) -> web.Response:
     assert isinstance(merged, dict)
     enabled = merged.pop("enabled", current.enabled)
     config = await _validated(ctx, merged, enabled)
-    await ctx.store.change_source(
-        current.config.id,
-        action="source.update",
-        actor=actor(request),
-        now=ctx.now(),
+    change = SourceChange(
+        "source.update",
+        actor(request),
+        ctx.now(),
         config=config,
         enabled=bool(enabled),
         if_match=if_match or current.etag,  # nobody may have written since we read
     )
+    await ctx.store.change_source(current.config.id, change)
     return _one(await _source(ctx, current.config.id))
 
 
@@ -135,28 +135,21 @@ async def delete_source(request: web.Request) -> web.Response:
     """Soft: disabled and hidden from the lists; its articles stay in the feeds."""
     ctx = api(request)
     source_id = request.match_info["source_id"]
-    await ctx.store.change_source(
-        source_id,
-        action="source.delete",
-        actor=actor(request),
-        now=ctx.now(),
-        delete=True,
-        if_match=_if_match(request),
+    change = SourceChange(
+        "source.delete", actor(request), ctx.now(), delete=True, if_match=_if_match(request)
     )
+    await ctx.store.change_source(source_id, change)
     return web.Response(status=204)
 
 
 async def _set_enabled(request: web.Request, enabled: bool) -> web.Response:
     ctx = api(request)
     source_id = request.match_info["source_id"]
-    await ctx.store.change_source(
-        source_id,
-        action="source.enable" if enabled else "source.disable",
-        actor=actor(request),
-        now=ctx.now(),
-        enabled=enabled,
-        if_match=_if_match(request),
+    action = "source.enable" if enabled else "source.disable"
+    change = SourceChange(
+        action, actor(request), ctx.now(), enabled=enabled, if_match=_if_match(request)
     )
+    await ctx.store.change_source(source_id, change)
     return _one(await _source(ctx, source_id))
 
 
@@ -175,13 +168,10 @@ async def refresh_source(request: web.Request) -> web.Response:
     ctx = api(request)
     source_id = request.match_info["source_id"]
     runs_url = f"{source_url(source_id)}/runs"
-    await ctx.store.change_source(
-        source_id,
-        action="source.refresh",
-        actor=actor(request),
-        now=ctx.now(),
-        run_now=ctx.refresh_now is None,
+    change = SourceChange(
+        "source.refresh", actor(request), ctx.now(), run_now=ctx.refresh_now is None
     )
+    await ctx.store.change_source(source_id, change)
     accepted = {"Location": runs_url}
     if ctx.refresh_now is None:
         return json_body({"status": "queued", "runs": runs_url}, 202, headers=accepted)
