@@ -29,6 +29,7 @@ from feedsvc.models import (
     SourceConfig,
 )
 from feedsvc.normalize import normalize_article
+from feedsvc.refresh.worker import page_zone
 
 ARTICLES_SHOWN = 3
 
@@ -62,8 +63,8 @@ def _uses_selectors(selectors: Selectors | None) -> bool:
     return selectors is not None and any((selectors.item, selectors.link, selectors.title))
 
 
-def _analyse(text: str, url: str, req: PreviewRequest, now: datetime) -> Preview:
-    tz = ZoneInfo(req.timezone or "UTC")
+def _analyse(text: str, url: str, req: PreviewRequest, zone: str, now: datetime) -> Preview:
+    tz = ZoneInfo(zone)
     root = parse_html(text)
     if _uses_selectors(req.selectors):
         assert req.selectors is not None
@@ -78,14 +79,21 @@ def _analyse(text: str, url: str, req: PreviewRequest, now: datetime) -> Preview
 
 
 def _article(
-    text: str, url: str, fetched: FetchResult, source: SourceConfig, tz_name: str, now: datetime
+    fetched: FetchResult, source: SourceConfig, zone: str, now: datetime, max_bytes: int
 ) -> PreviewArticle:
+    url = fetched.final_url
     try:
         extracted = extract_article(
-            text, url, selectors=source.selectors, tz=ZoneInfo(tz_name), now=now
+            fetched.text, url, selectors=source.selectors, tz=ZoneInfo(zone), now=now
         )
         article = normalize_article(
-            extracted, link_url=url, list_item=None, fetch=fetched, source=source, now=now
+            extracted,
+            link_url=url,
+            list_item=None,
+            fetch=fetched,
+            source=source,
+            now=now,
+            max_content_bytes=max_bytes,
         )
     except (FeedsvcError, ValueError) as exc:
         return PreviewArticle(url, error=str(exc))
@@ -96,21 +104,20 @@ async def run_preview(settings: Settings, req: PreviewRequest) -> Preview:
     """Raises FetchError when the list page cannot be fetched, ExtractError when it is not
     a page at all; an article that fails is reported in its entry instead."""
     now = datetime.now(UTC)
-    tz_name = req.timezone or settings.timezone
-    req = PreviewRequest(req.url, req.selectors, tz_name, req.encoding, req.allow_private)
     source = SourceConfig(
         id="preview",
         name="preview",
         urls=(req.url,),
         interval_seconds=3600,
-        timezone=tz_name,
+        timezone=req.timezone,
         selectors=req.selectors,
         encoding=req.encoding,
     )
     async with Fetcher(settings) as fetcher:
         page = await fetcher.fetch(req.url, allow_private=req.allow_private, encoding=req.encoding)
         try:
-            preview = await asyncio.to_thread(_analyse, page.text, page.final_url, req, now)
+            zone = page_zone(source, settings, page).name  # configured, else from evidence
+            preview = await asyncio.to_thread(_analyse, page.text, page.final_url, req, zone, now)
         except ValueError as exc:
             raise ExtractError(page.final_url, str(exc)) from exc
         winner = preview.found.winner
@@ -123,8 +130,9 @@ async def run_preview(settings: Settings, req: PreviewRequest) -> Preview:
                 )
             except FeedsvcError as exc:
                 return PreviewArticle(url, error=str(exc))
+            zone = page_zone(source, settings, fetched).name
             return await asyncio.to_thread(
-                _article, fetched.text, fetched.final_url, fetched, source, tz_name, now
+                _article, fetched, source, zone, now, settings.max_content_bytes
             )
 
         preview.articles = list(await asyncio.gather(*(one(u) for u in firsts)))

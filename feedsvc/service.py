@@ -32,8 +32,8 @@ from feedsvc.refresh.scheduler import Scheduler
 from feedsvc.runtime import configure_logging, open_store, refresh_context
 from feedsvc.store import Store
 from feedsvc.web import create_app
-from feedsvc.web.connections import ConnectionGuard, connection_limit
 from feedsvc.web.api import ApiContext
+from feedsvc.web.connections import ConnectionGuard, connection_limit
 from feedsvc.web.versions import SQLiteChangeProbe, VersionMemo
 
 log = logging.getLogger(__name__)

@@ -83,9 +83,9 @@ class Scheduler:
         return len(claimed)
 
     async def refresh_now(self, source_id: str) -> bool:
-        """Refresh one source now, due or not (the admin API's "refresh"), through the
-        same lease and ``refresh_source`` as a tick. False when it is already being
-        refreshed, here or by another process."""
+        """Refresh one source now, due or not (the admin API's "refresh"), with the same
+        lease, heartbeat and ``refresh_source`` as a tick (``refresh_leased``). False when
+        it is already being refreshed, here or by another process."""
         ctx = self._ctx
         if any(task.get_name() == f"refresh-{source_id}" for task in self._running):
             return False
@@ -94,7 +94,7 @@ class Scheduler:
         )
         if state is None:
             return False
-        task = asyncio.create_task(refresh_source(ctx, state), name=f"refresh-{source_id}")
+        task = asyncio.create_task(refresh_leased(ctx, state), name=f"refresh-{source_id}")
         self._running.add(task)
         task.add_done_callback(self._finished)
         await asyncio.shield(task)  # a client hanging up does not stop the refresh
