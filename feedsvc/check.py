@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -45,9 +45,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _selectors_dict(selectors: Selectors | None) -> dict[str, str]:
-    if selectors is None:
-        return {}
-    return {f.name: v for f in fields(selectors) if (v := getattr(selectors, f.name))}
+    return {} if selectors is None else selectors.as_dict()
 
 
 @dataclass

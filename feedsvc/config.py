@@ -23,11 +23,12 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar, get_type_hints
+from typing import Any, NamedTuple, TypeVar, get_type_hints
 from urllib.parse import urlsplit
 
 import yaml
 
+from feedsvc.admintokens import admin_tokens_problem
 from feedsvc.errors import ConfigError
 from feedsvc.htmlcap import DEFAULT_MAX_CONTENT_BYTES
 from feedsvc.models import Selectors, SourceConfig
@@ -147,6 +148,11 @@ class Settings:
         1000,
         "open client connections per server process; past it the oldest that has sent no "
         "request is closed, else the new one gets a 503",
+    )
+    admin_tokens: str = setting(
+        "",
+        "admin API bearer tokens: NAME:SCOPE:TOKEN items (SCOPE read or write) separated by "
+        "commas; empty = the /api/v1 admin API is off (404)",
     )
 
     @property
@@ -350,6 +356,7 @@ _SETTING_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "header_timeout": _positive,
     "keepalive_timeout": _positive,
     "max_connections": _positive,
+    "admin_tokens": admin_tokens_problem,
 }
 
 
@@ -940,6 +947,82 @@ def _read_sources(reader: _Reader, node: yaml.Node) -> list[SourceConfig]:
     if not node.value:
         reader.warnings.append(f"{reader.label}:{node.start_mark.line + 1}: sources: empty")
     return sources
+
+
+# --- One source from JSON (the admin API): the same rules as the file ---------------------
+
+
+class SourceProblem(NamedTuple):
+    field: str  # a path inside the source: "interval", "selectors.item", "urls[1]"
+    message: str
+
+
+class _FieldReader(_Reader):
+    """Collects ``(field, message)`` pairs instead of ``FILE:LINE`` lines."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.fields: list[SourceProblem] = []
+
+    def add(self, node: yaml.Node | None, where: str, message: str) -> None:
+        # "; quote it" is advice for YAML, where JSON has no such thing.
+        self.fields.append(SourceProblem(where.lstrip("."), message.removesuffix("; quote it")))
+        self.add_text(0, message)
+
+
+def _yaml_node(value: object) -> yaml.Node:
+    """A JSON value as the YAML node the file's reader walks (so both share every rule)."""
+    mark = yaml.Mark("json", 0, -1, -1, None, 0)
+    if isinstance(value, Mapping):
+        pairs = [(_yaml_node(str(k)), _yaml_node(v)) for k, v in value.items()]
+        return yaml.MappingNode("tag:yaml.org,2002:map", pairs, mark, mark)
+    if isinstance(value, list | tuple):
+        return yaml.SequenceNode(
+            "tag:yaml.org,2002:seq", [_yaml_node(v) for v in value], mark, mark
+        )
+    if value is None:
+        tag, text = "null", "null"
+    elif isinstance(value, bool):
+        tag, text = "bool", str(value).lower()
+    elif isinstance(value, int):
+        tag, text = "int", str(value)
+    elif isinstance(value, float):
+        tag, text = "float", repr(value)
+    else:
+        tag, text = "str", str(value)
+    return yaml.ScalarNode(f"tag:yaml.org,2002:{tag}", text, mark, mark)
+
+
+def parse_source(data: object) -> SourceConfig | list[SourceProblem]:
+    """Validate one source given as JSON data with exactly the sources file's rules.
+
+    Returns the SourceConfig, or every problem as ``(field, message)``.
+    """
+    reader = _FieldReader()
+    source, _ = _read_source(reader, _yaml_node(data), "")
+    if reader.fields or source is None:
+        return reader.fields or [SourceProblem("", "not a valid source")]
+    return source
+
+
+def source_fields(config: SourceConfig) -> dict[str, object]:
+    """A SourceConfig as the file's keys (what :func:`parse_source` reads back unchanged)."""
+    data: dict[str, object] = {
+        "id": config.id,
+        "name": config.name,
+        "urls": list(config.urls),
+        "interval": config.interval_seconds,
+        "category": config.category,
+        "timezone": config.timezone,
+        "full_text": config.full_text,
+        "encoding": config.encoding,
+        "language": config.language,
+        "max_pages": config.max_pages,
+        "allow_private_networks": config.allow_private_networks,
+    }
+    if config.selectors is not None:
+        data["selectors"] = config.selectors.as_dict()
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def _compose(path: Path) -> yaml.Node | None:

@@ -16,7 +16,10 @@
     │   └── ConnectionFailedError    DNS, refused, reset, TLS
     ├── ExtractError                 a page that yields nothing usable (names URL and why)
     ├── StoreError                   database problems
-    │   └── LeaseLostError           our lease on a source expired and another worker took it
+    │   ├── LeaseLostError           our lease on a source expired and another worker took it
+    │   ├── NotFoundError            an admin write names no such source/article (→ 404)
+    │   ├── ConflictError            an admin create names an existing source id (→ 409)
+    │   └── StaleWriteError          an admin write's If-Match is not the stored ETag (→ 412)
     ├── FeedNotFoundError            an unknown feed key (→ 404)
     ├── FeedRenderError              a rendered feed failed its structural check (names the feed)
     └── ListenError                  the server cannot bind its address (→ exit 1, nothing started)
@@ -119,6 +122,18 @@ class LeaseLostError(StoreError):
         self.source_id = source_id
         self.owner = owner
         super().__init__(f"source {source_id!r}: lease held by {owner!r} was lost")
+
+
+class NotFoundError(StoreError):
+    """An admin write names a source or article that does not exist."""
+
+
+class ConflictError(StoreError):
+    """An admin create names a source id that is already taken."""
+
+
+class StaleWriteError(StoreError):
+    """An admin write was based on an older version of the source (If-Match mismatch)."""
 
 
 class FeedNotFoundError(FeedsvcError):

@@ -9,7 +9,7 @@ Times are always timezone-aware ``datetime`` objects; naive times never leave a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 
@@ -32,6 +32,10 @@ class Selectors:
     article_date: str | None = None
     author: str | None = None
     next_page: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        """The selectors that are set, by name (as the sources file writes them)."""
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name))}
 
 
 @dataclass(frozen=True)
@@ -300,6 +304,7 @@ class RefreshOutcome:
     backfilled: bool = False
     items_seen: int = 0
     errors: tuple[str, ...] = ()  # per-article problems that did not fail the source
+    dropped: tuple[DroppedLink, ...] = ()  # links found but not stored this time, and why
 
 
 @dataclass(frozen=True)
@@ -322,3 +327,13 @@ class FetchRun:
     updated_count: int = 0
     items_seen: int = 0
     error: str | None = None
+    dropped: tuple[DroppedLink, ...] = ()
+    id: int | None = None  # the stored run's number (None before it is stored)
+
+
+@dataclass(frozen=True)
+class DroppedLink:
+    """A link a refresh saw but did not store, with the reason (shown to admins)."""
+
+    url: str
+    reason: str

@@ -24,6 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
+from feedsvc.admintokens import parse_admin_tokens
 from feedsvc.config import AppConfig, Settings
 from feedsvc.listener import bind_listeners, claim_address, split_listen
 from feedsvc.refresh.leases import make_owner
@@ -31,6 +32,7 @@ from feedsvc.refresh.scheduler import Scheduler
 from feedsvc.runtime import configure_logging, open_store, refresh_context
 from feedsvc.store import Store
 from feedsvc.web import create_app
+from feedsvc.web.api import ApiContext
 from feedsvc.web.connections import ConnectionGuard, connection_limit
 from feedsvc.web.versions import SQLiteChangeProbe, VersionMemo
 
@@ -119,7 +121,20 @@ async def running_service(
             probe = SQLiteChangeProbe.for_url(settings.database_url)
             if probe is not None:
                 stack.callback(probe.close)
-            app = create_app(settings, reader=store, health=health, versions=VersionMemo(probe))
+            api = ApiContext(
+                settings,
+                store,
+                parse_admin_tokens(settings.admin_tokens),
+                refresh_now=sched.refresh_now if sched is not None else None,
+            )
+            app = create_app(
+                settings,
+                reader=store,
+                health=health,
+                versions=VersionMemo(probe),
+                ready=store.check_schema,
+                api=api,
+            )
             # handler_cancellation stays off (aiohttp's default): a client that hangs up
             # never cancels a render other requests wait for (the cache shields it too).
             runner = web.AppRunner(

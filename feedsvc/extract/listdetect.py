@@ -53,7 +53,14 @@ from feedsvc.extract.pagination import (
 )
 from feedsvc.models import ListItem, Selectors
 
-__all__ = ["Candidate", "ListDetection", "anchor_title", "detect_in_tree"]
+__all__ = [
+    "Candidate",
+    "ListDetection",
+    "anchor_title",
+    "detect_in_tree",
+    "title_rejection",
+    "url_rejection",
+]
 
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
 _CHROME_MARK = re.compile(
@@ -201,6 +208,33 @@ def _is_furniture_url(url: str) -> bool:
     return bool(segments) and any(_FURNITURE_SEGMENT.match(s) for s in (segments[0], segments[-1]))
 
 
+def url_rejection(url: str | None, page: str, site: str) -> str | None:
+    """Why a resolved link URL cannot be a list item (None: it can). ``page`` is the list
+    page's URL without its fragment, ``site`` its registrable domain."""
+    if url is None:
+        return "not an http(s) link"
+    if url == page:
+        return "links to the list page itself"
+    if registrable_domain(url) != site:
+        return "off-site"
+    if is_pagination_url(url):
+        return "pagination"
+    if _is_furniture_url(url):
+        return "site furniture (login, about, contact, …)"
+    return None
+
+
+def title_rejection(title: str) -> str | None:
+    """Why a link's text cannot be a headline (None: it can)."""
+    if not title:
+        return "no link text"
+    if is_pagination_text(title):
+        return "pagination"
+    if _FURNITURE_TEXT.match(title):
+        return "site furniture (login, about, contact, …)"
+    return None
+
+
 def _candidate_links(root: lxml.html.HtmlElement, page_url: str) -> list[_Link]:
     site = registrable_domain(page_url)
     page = page_url.split("#", 1)[0]
@@ -215,18 +249,13 @@ def _candidate_links(root: lxml.html.HtmlElement, page_url: str) -> list[_Link]:
             url = judged[href]
         else:
             url = absolute_url(page_url, href)
-            if url is not None and (
-                url == page
-                or registrable_domain(url) != site
-                or is_pagination_url(url)
-                or _is_furniture_url(url)
-            ):
+            if url_rejection(url, page, site) is not None:
                 url = None
             judged[href] = url
         if url is None:
             continue
         title = anchor_title(anchor)
-        if not title or is_pagination_text(title) or _FURNITURE_TEXT.match(title):
+        if title_rejection(title) is not None:
             continue
         links.append(_Link(anchor, url, title))
     return links

@@ -33,6 +33,7 @@ What is blocked
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
@@ -157,3 +158,30 @@ class GuardedResolver(AbstractResolver):
 
     async def close(self) -> None:
         pass
+
+
+async def host_blocked_reason(host: str, wait: float = 2.0) -> str | None:
+    """Why the guard would refuse ``host`` (an IP literal, or a name it resolves to now), or
+    None. For validating input early (the admin API); fetches are still checked per hop.
+    A name that does not resolve within ``wait`` seconds is not refused here."""
+    literal = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    guard = AddressGuard()
+    try:
+        ip_address(literal)
+    except ValueError:
+        pass
+    else:
+        reason = guard.reason(literal)
+        return f"{literal}: {reason}" if reason else None
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(wait):
+            infos = await loop.getaddrinfo(literal, None)
+    except (OSError, TimeoutError, UnicodeError):
+        return None
+    for info in infos:
+        address = str(info[4][0])
+        reason = guard.reason(address)
+        if reason:
+            return f"{literal} resolves to {address}: {reason}"
+    return None

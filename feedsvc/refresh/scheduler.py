@@ -83,6 +83,24 @@ class Scheduler:
             task.add_done_callback(self._finished)
         return len(claimed)
 
+    async def refresh_now(self, source_id: str) -> bool:
+        """Refresh one source now, due or not (the admin API's "refresh"), with the same
+        lease, heartbeat and ``refresh_source`` as a tick (``refresh_leased``). False when
+        it is already being refreshed, here or by another process."""
+        ctx = self._ctx
+        if any(task.get_name() == f"refresh-{source_id}" for task in self._running):
+            return False
+        state = await ctx.store.claim_source(
+            source_id, ctx.owner, ctx.now(), ctx.settings.lease_seconds
+        )
+        if state is None:
+            return False
+        task = asyncio.create_task(refresh_leased(ctx, state), name=f"refresh-{source_id}")
+        self._running.add(task)
+        task.add_done_callback(self._finished)
+        await asyncio.shield(task)  # a client hanging up does not stop the refresh
+        return True
+
     def _finished(self, task: asyncio.Task[RefreshReport]) -> None:
         self._running.discard(task)
         if task.cancelled():

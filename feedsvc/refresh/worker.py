@@ -30,6 +30,7 @@ from feedsvc.extract import extract_article, extract_list
 from feedsvc.extract.zone import ZoneChoice, choose_zone
 from feedsvc.fetch import Fetcher
 from feedsvc.models import (
+    DroppedLink,
     ExtractedArticle,
     FeedKey,
     FetchResult,
@@ -235,15 +236,19 @@ async def _scan_lists(ctx: RefreshContext, state: SourceState, now: datetime) ->
     return scan
 
 
-def _dedupe_links(items: list[ListItem]) -> list[tuple[str, ListItem]]:
+def _dedupe_links(items: list[ListItem], dropped: list[DroppedLink]) -> list[tuple[str, ListItem]]:
     out: dict[str, ListItem] = {}
     for item in items:
         try:
             link = normalize_url(item.url)
         except ValueError:
             log.info("skipping link that is not http(s): %s", item.url)
+            dropped.append(DroppedLink(item.url, "not an http(s) link"))
             continue
-        out.setdefault(link, item)
+        if link in out:
+            dropped.append(DroppedLink(item.url, f"duplicate: the same article as {link}"))
+            continue
+        out[link] = item
     return list(out.items())
 
 
@@ -288,6 +293,7 @@ async def _collect_articles(
     links: list[tuple[str, ListItem]],
     now: datetime,
     deadline: float,
+    dropped: list[DroppedLink],
 ) -> tuple[list[NormalizedArticle], list[str], list[str]]:
     source = state.config
     settings = ctx.settings
@@ -301,6 +307,10 @@ async def _collect_articles(
     jobs: list[tuple[str, ListItem | None, KnownArticle | None]] = [
         (link, item, None) for link, item in new_links[: settings.max_new_per_refresh]
     ]
+    dropped.extend(
+        DroppedLink(link, f"deferred: over max_new_per_refresh ({settings.max_new_per_refresh})")
+        for link, _ in new_links[settings.max_new_per_refresh :]
+    )
     if settings.recheck_per_refresh > 0:
         since = now - timedelta(hours=settings.recheck_hours)
         min_gap = timedelta(seconds=source.interval_seconds)
@@ -319,15 +329,20 @@ async def _collect_articles(
         if time.monotonic() > deadline:
             postponed = f"{link}: postponed, refresh ran out of its lease time"
             errors.append(redact_credentials(postponed))
+            dropped.append(DroppedLink(link, "postponed: the refresh ran out of its lease time"))
             return
         try:
             article = await _fetch_and_process(ctx, source, link, item, prior, now)
         except (FetchError, ExtractError) as exc:
             errors.append(str(exc))
+            dropped.append(DroppedLink(link, f"{type(exc).__name__}: {exc}"))
             log.warning("source %s: article skipped: %s", source.id, exc)
             return
         except Exception as exc:  # a bug in one page's handling must not sink the source
             errors.append(redact_credentials(f"{link}: {type(exc).__name__}: {exc}"))
+            dropped.append(
+                DroppedLink(link, redact_credentials(f"unexpected {type(exc).__name__}"))
+            )
             log.exception("source %s: unexpected error on %s", source.id, link)
             return
         if article is None:
@@ -347,8 +362,11 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
     deadline = t0 + ctx.settings.lease_seconds * LEASE_SAFETY
     try:
         scan = await _scan_lists(ctx, state, started)
-        links = _dedupe_links(scan.items)
-        articles, checked, errors = await _collect_articles(ctx, state, links, started, deadline)
+        dropped: list[DroppedLink] = []
+        links = _dedupe_links(scan.items, dropped)
+        articles, checked, errors = await _collect_articles(
+            ctx, state, links, started, deadline, dropped
+        )
         finished = ctx.now()
         unchanged = scan.pages_fetched == 0 and not articles
         status = FetchStatus.NOT_MODIFIED if unchanged else FetchStatus.OK
@@ -369,6 +387,7 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
             backfilled=state.backfilled or scan.pages_fetched > 0,
             items_seen=len(links),
             errors=tuple(errors),
+            dropped=tuple(dropped),
         )
         saved = await ctx.store.save_refresh(outcome)
     except LeaseLostError as exc:

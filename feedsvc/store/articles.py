@@ -162,6 +162,7 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
             updated_count=totals.updated,
             items_seen=outcome.items_seen,
             error="\n".join(outcome.errors) or None,
+            dropped=outcome.dropped,
         ),
     )
     return SaveResult(

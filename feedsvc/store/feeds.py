@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, false, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedQuery, FeedVersion, StoredArticle
@@ -145,27 +145,32 @@ async def feed_page(conn: AsyncConnection, key: FeedKey, query: FeedQuery) -> li
     """
     stmt = _entries_select(key)
     if query.before is not None:
-        published, entry_id = query.before.published, query.before.entry_id
-        stmt = stmt.where(
-            or_(
-                articles.c.published < published,
-                and_(articles.c.published == published, articles.c.entry_id < entry_id),
-            )
-        )
+        stmt = stmt.where(older_than(query.before.published, query.before.entry_id))
     if query.text:
-        pattern = "%" + _LIKE_SPECIAL.sub(r"\\\g<0>", query.text) + "%"
-        stmt = stmt.where(
-            or_(
-                articles.c.title.ilike(pattern, escape="\\"),
-                articles.c.summary.ilike(pattern, escape="\\"),
-            )
-        )
+        stmt = stmt.where(text_matches(query.text))
     if query.since is not None:
         stmt = stmt.where(
             or_(articles.c.published >= query.since, articles.c.updated >= query.since)
         )
     stmt = stmt.order_by(articles.c.published.desc(), articles.c.entry_id.desc())
     return [_stored_article(row) for row in await conn.execute(stmt.limit(query.limit))]
+
+
+def older_than(published: datetime, entry_id: str) -> ColumnElement[bool]:
+    """Articles after the keyset position (published, entry id) in newest-first order."""
+    return or_(
+        articles.c.published < published,
+        and_(articles.c.published == published, articles.c.entry_id < entry_id),
+    )
+
+
+def text_matches(text: str) -> ColumnElement[bool]:
+    """Title or summary contains ``text`` (case-insensitive substring, LIKE-escaped)."""
+    pattern = "%" + _LIKE_SPECIAL.sub(r"\\\g<0>", text) + "%"
+    return or_(
+        articles.c.title.ilike(pattern, escape="\\"),
+        articles.c.summary.ilike(pattern, escape="\\"),
+    )
 
 
 def _entries_select(key: FeedKey) -> Select[tuple[object, ...]]:
@@ -194,9 +199,10 @@ def _entries_select(key: FeedKey) -> Select[tuple[object, ...]]:
                     sources, sources.c.id == article_sources.c.source_id
                 )
             )
-            .where(article_sources.c.source_id == key.value)
+            .where(article_sources.c.source_id == key.value, articles.c.hidden.is_(false()))
         )
     stmt = select(*cols).select_from(articles.join(sources, sources.c.id == articles.c.source_id))
+    stmt = stmt.where(articles.c.hidden.is_(false()))  # hidden by an admin: in no feed
     if key.kind is FeedKind.CATEGORY:
         stmt = stmt.where(articles.c.category == key.value)
     return stmt
@@ -292,6 +298,7 @@ async def list_feeds(conn: AsyncConnection) -> list[FeedInfo]:
                 sources.c.enabled,
                 sources.c.interval_seconds,
                 sources.c.config_json,
+                sources.c.deleted_at,
                 func.count(article_sources.c.article_id).label("n"),
             )
             .select_from(
@@ -303,6 +310,7 @@ async def list_feeds(conn: AsyncConnection) -> list[FeedInfo]:
                 sources.c.enabled,
                 sources.c.interval_seconds,
                 sources.c.config_json,
+                sources.c.deleted_at,
             )
             .order_by(sources.c.id)
         )
@@ -347,8 +355,8 @@ async def list_feeds(conn: AsyncConnection) -> list[FeedInfo]:
             )
         )
     for row in source_rows:
-        if not row.enabled and not row.n:
-            continue
+        if (not row.enabled and not row.n) or row.deleted_at is not None:
+            continue  # a deleted source leaves the index; its feed URL keeps answering
         key = FeedKey(FeedKind.SOURCE, row.id)
         config = source_config_from_json(row.config_json, source_id=row.id)
         feeds.append(

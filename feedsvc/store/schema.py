@@ -56,6 +56,10 @@ sources = Table(
     Column("backfilled", Boolean, nullable=False, server_default=false()),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # Migration 0005: 'file' (the sources file) or 'api' (the admin API); a deleted source
+    # is disabled and hidden (deleted_at set), its articles kept.
+    Column("managed_by", Text, nullable=False, server_default=text("'file'")),
+    Column("deleted_at", UTCDateTime),
 )
 Index(None, sources.c.enabled, sources.c.next_check_at)
 
@@ -103,6 +107,9 @@ articles = Table(
     Column("etag", Text),
     Column("last_modified", Text),
     Column("editor", Text),  # migration 0002
+    # Migration 0005: a tombstone set by an admin; hidden articles leave every feed and
+    # stay hidden on later refreshes (the row keeps the URL known).
+    Column("hidden", Boolean, nullable=False, server_default=false()),
 )
 # B-tree indexes scan backwards, so (published, id) serves ORDER BY published DESC, id DESC.
 Index(None, articles.c.published, articles.c.id)
@@ -149,5 +156,20 @@ fetch_runs = Table(
     Column("updated_count", Integer, nullable=False, server_default=text("0")),
     Column("items_seen", Integer, nullable=False, server_default=text("0")),
     Column("error", Text),
+    Column("dropped_json", Text),  # migration 0005: [{"url", "reason"}] links not stored
 )
 Index(None, fetch_runs.c.source_id, fetch_runs.c.id)
+
+# Migration 0005: every write through the admin API, in the write's own transaction.
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", Text, nullable=False),  # the admin token's NAME
+    Column("action", Text, nullable=False),  # "source.create", "article.hide", …
+    Column("target", Text, nullable=False),  # "source:ID", "article:UUID"
+    Column("before_json", Text),
+    Column("after_json", Text),
+)
+Index(None, audit.c.target, audit.c.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -9,7 +10,14 @@ from sqlalchemy import ColumnElement, Row, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.errors import LeaseLostError
-from feedsvc.models import FetchRun, FetchStatus, PageValidators, SourceConfig, SourceState
+from feedsvc.models import (
+    DroppedLink,
+    FetchRun,
+    FetchStatus,
+    PageValidators,
+    SourceConfig,
+    SourceState,
+)
 from feedsvc.store.codec import source_config_from_json, source_config_to_json
 from feedsvc.store.schema import fetch_runs, page_validators, sources
 
@@ -51,6 +59,8 @@ async def sync_sources(
                 sources.c.interval_seconds,
                 sources.c.enabled,
                 sources.c.next_check_at,
+                sources.c.managed_by,
+                sources.c.deleted_at,
             )
         )
     }
@@ -77,7 +87,8 @@ async def sync_sources(
         if config.interval_seconds < old.interval_seconds:
             # A shorter interval takes effect now, not after the old, longer wait.
             next_check_at = min(next_check_at, now + timedelta(seconds=config.interval_seconds))
-        if old.config_json == config_json and old.enabled and next_check_at == old.next_check_at:
+        unchanged = old.config_json == config_json and next_check_at == old.next_check_at
+        if unchanged and old.enabled and old.deleted_at is None:
             continue
         if old.name != config.name:
             renamed.add(config.id)
@@ -92,9 +103,15 @@ async def sync_sources(
                 enabled=True,
                 next_check_at=next_check_at,
                 updated_at=now,
+                deleted_at=None,  # the file is the truth for the sources it lists
             )
         )
-    gone = [sid for sid, row in existing.items() if sid not in seen and row.enabled]
+    # Only the file's own sources leave with it; those added through the admin API stay.
+    gone = [
+        sid
+        for sid, row in existing.items()
+        if sid not in seen and row.enabled and row.managed_by == "file"
+    ]
     if gone:
         # Never deleted: their articles stay in the feeds.
         await conn.execute(
@@ -281,8 +298,25 @@ async def insert_run(conn: AsyncConnection, run: FetchRun) -> None:
             updated_count=run.updated_count,
             items_seen=run.items_seen,
             error=None if run.error is None else run.error[:MAX_ERROR_CHARS],
+            dropped_json=dropped_to_json(run.dropped),
         )
     )
+
+
+MAX_DROPPED_STORED = 200  # per run: enough to explain a page, bounded for huge lists
+
+
+def dropped_to_json(dropped: Sequence[DroppedLink]) -> str | None:
+    if not dropped:
+        return None
+    kept = [{"url": d.url, "reason": d.reason[:500]} for d in dropped[:MAX_DROPPED_STORED]]
+    return json.dumps(kept, ensure_ascii=False)
+
+
+def dropped_from_json(text: str | None) -> tuple[DroppedLink, ...]:
+    if not text:
+        return ()
+    return tuple(DroppedLink(str(d["url"]), str(d["reason"])) for d in json.loads(text))
 
 
 async def recent_runs(conn: AsyncConnection, source_id: str, limit: int) -> list[FetchRun]:
@@ -302,6 +336,8 @@ async def recent_runs(conn: AsyncConnection, source_id: str, limit: int) -> list
             updated_count=row.updated_count,
             items_seen=row.items_seen,
             error=row.error,
+            dropped=dropped_from_json(row.dropped_json),
+            id=row.id,
         )
         for row in rows
     ]

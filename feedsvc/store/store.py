@@ -11,6 +11,13 @@ from typing import Literal
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from feedsvc.adminmodels import (
+    AdminSource,
+    ArticleFilter,
+    ArticleSummary,
+    AuditEntry,
+    SourceChange,
+)
 from feedsvc.errors import StoreError
 from feedsvc.models import (
     FeedInfo,
@@ -28,6 +35,7 @@ from feedsvc.models import (
     StoredArticle,
 )
 from feedsvc.pause_points import pause_point_async
+from feedsvc.store import admin as _admin
 from feedsvc.store import articles as _articles
 from feedsvc.store import feeds as _feeds
 from feedsvc.store import migrate as _migrate
@@ -255,6 +263,45 @@ class Store:
     async def recent_runs(self, source_id: str, limit: int = 20) -> list[FetchRun]:
         async with self._read() as conn:
             return await _sources.recent_runs(conn, source_id, limit)
+
+    # --- admin (the API): every write also records an audit row -----------------------
+
+    async def admin_sources(self, source_id: str | None = None) -> list[AdminSource]:
+        """Sources not deleted (or just ``source_id``), with health, ETag and manager."""
+        async with self._read() as conn:
+            return await _admin.admin_sources(conn, source_id)
+
+    async def create_source(
+        self, config: SourceConfig, *, enabled: bool, actor: str, now: datetime
+    ) -> None:
+        """An API-managed source, due now. ConflictError when the id is taken."""
+        async with self._write() as conn:
+            await _admin.create_source(
+                conn, self._dialect, config, enabled=enabled, actor=actor, now=now
+            )
+
+    async def change_source(self, source_id: str, change: SourceChange) -> None:
+        """Edit, enable/disable, delete (disable + hide, articles kept) or make due now.
+        NotFoundError / StaleWriteError (``if_match`` not the stored ETag) write nothing."""
+        async with self._write() as conn:
+            await _admin.change_source(conn, self._dialect, source_id, change)
+
+    async def list_articles(self, query: ArticleFilter) -> list[ArticleSummary]:
+        async with self._read() as conn:
+            return await _admin.list_articles(conn, query)
+
+    async def set_article_hidden(
+        self, article_id: str, hidden: bool, *, actor: str, now: datetime
+    ) -> ArticleSummary:
+        """Hide (a tombstone: in no feed, and refreshes never bring it back) or unhide."""
+        async with self._write() as conn:
+            return await _admin.set_hidden(
+                conn, self._dialect, article_id, hidden, actor=actor, now=now
+            )
+
+    async def audit_entries(self, target: str | None = None, limit: int = 50) -> list[AuditEntry]:
+        async with self._read() as conn:
+            return await _admin.audit_entries(conn, target, limit)
 
     # --- articles ----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from aiohttp import web
 from feedsvc.config import Settings
 from feedsvc.feeds.cache import FeedCache
 from feedsvc.web import feeds, health, index, opml
+from feedsvc.web.api import ApiContext, add_api
 from feedsvc.web.feedinfo import FeedInfoMemo
 from feedsvc.web.keys import (
     CACHE_KEY,
@@ -18,10 +19,12 @@ from feedsvc.web.keys import (
     INFO_KEY,
     PREPARED_KEY,
     READER_KEY,
+    READY_KEY,
     RENDER_KEY,
     SETTINGS_KEY,
     VERSIONS_KEY,
     HealthCheck,
+    ReadyCheck,
 )
 from feedsvc.web.prepared import PreparedMemo
 from feedsvc.web.reader import FeedReader
@@ -41,12 +44,15 @@ def create_app(
     cache: FeedCache | None = None,
     versions: VersionMemo | None = None,
     infos: FeedInfoMemo | None = None,
+    ready: ReadyCheck | None = None,
+    api: ApiContext | None = None,
 ) -> web.Application:
     """The feed server.
 
     Give exactly one of ``reader`` (owned by the caller) or ``reader_factory`` (opened at
     startup, closed at cleanup when it has ``close()``). ``contexts`` (e.g. the scheduler)
-    start after the reader and stop before it.
+    start after the reader and stop before it. ``ready`` raises when /readyz should say
+    503 (default: the reader's ping); ``api`` mounts the admin API at /api/v1.
     """
     if (reader is None) == (reader_factory is None):
         raise ValueError("create_app needs exactly one of reader= or reader_factory=")
@@ -62,6 +68,8 @@ def create_app(
     app[VERSIONS_KEY] = versions if versions is not None else VersionMemo()
     if health is not None:
         app[HEALTH_KEY] = health
+    if ready is not None:
+        app[READY_KEY] = ready
     if reader is not None:
         app[READER_KEY] = reader
     else:
@@ -69,6 +77,8 @@ def create_app(
         app.cleanup_ctx.append(_reader_context(reader_factory))
     app.cleanup_ctx.extend(contexts)
     _add_routes(app.router)
+    if api is not None:
+        add_api(app, api)
     return app
 
 
@@ -77,6 +87,7 @@ def _add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/", index.index, name="index")
     router.add_get("/opml", opml.opml, name="opml")
     router.add_get("/healthz", health.healthz, name="healthz")
+    router.add_get("/readyz", health.readyz, name="readyz")
     fmt = feeds.FORMAT_PATTERN
     router.add_get(f"/feeds/latest.{fmt}", feeds.latest_feed, name="latest_feed")
     router.add_get(

@@ -1,4 +1,5 @@
 """``GET /healthz``: is the database reachable, and whatever the ``health`` callable adds.
+``GET /readyz``: the database is reachable and migrated to this code (200), else 503.
 
 Convention for the callable's dict: any value that is exactly ``False`` marks the service
 unhealthy (e.g. ``{"scheduler": False}``); a non-empty list under ``degraded`` (reasons, e.g.
@@ -19,7 +20,8 @@ import logging
 
 from aiohttp import web
 
-from feedsvc.web.keys import HEALTH_KEY, READER_KEY
+from feedsvc.errors import StoreError
+from feedsvc.web.keys import HEALTH_KEY, READER_KEY, READY_KEY
 from feedsvc.web.responses import json_response
 
 log = logging.getLogger(__name__)
@@ -54,3 +56,16 @@ async def healthz(request: web.Request) -> web.StreamResponse:
     degraded = bool(report.get("degraded"))
     report["status"] = "unhealthy" if not healthy else "degraded" if degraded else "ok"
     return json_response(report, status=200 if healthy else 503)
+
+
+async def readyz(request: web.Request) -> web.StreamResponse:
+    """Cheap: one query (the schema revision) unless no ready check was given (a ping)."""
+    check = request.app.get(READY_KEY) or request.app[READER_KEY].ping
+    try:
+        await asyncio.wait_for(check(), CHECK_TIMEOUT)
+    except Exception as exc:
+        # StoreError says which revision is missing; driver errors only by class name.
+        detail = str(exc) if isinstance(exc, StoreError) else type(exc).__name__
+        log.warning("not ready: %s", detail)
+        return json_response({"status": "not ready", "error": detail}, status=503)
+    return json_response({"status": "ready"}, status=200)

@@ -15,6 +15,7 @@ from feedsvc.web.reader import FeedReader
 from feedsvc.web.versions import VersionMemo
 
 HealthCheck = Callable[[], Awaitable[dict[str, object]]]
+ReadyCheck = Callable[[], Awaitable[None]]  # raises when not ready (e.g. schema behind)
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 CACHE_KEY = web.AppKey("feed_cache", FeedCache)
@@ -25,3 +26,4 @@ RENDER_KEY = web.AppKey("render_executor", ThreadPoolExecutor)
 # Protocols cannot be passed as the key's runtime type, so the type is a parameter.
 READER_KEY: web.AppKey[FeedReader] = web.AppKey("feed_reader")
 HEALTH_KEY: web.AppKey[HealthCheck] = web.AppKey("health_check")
+READY_KEY: web.AppKey[ReadyCheck] = web.AppKey("ready_check")

@@ -1,0 +1,92 @@
+"""What the admin API reads and writes through the store: plain frozen dataclasses.
+
+The API depends on these and on the ``AdminStore`` protocol (``web/api/protocol.py``),
+never on tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from feedsvc.models import SourceConfig
+
+ManagedBy = Literal["file", "api"]
+# The refresh error that means "the list used to give links and now gives none" when the
+# source has succeeded before: the page changed its layout (drift).
+DRIFT_MARK = "no article links found on the list page"
+
+
+def source_etag(config_json: str, enabled: bool) -> str:
+    """A strong ETag over what an admin edits: the stored config and the enabled state."""
+    digest = hashlib.sha256(f"{config_json}\n{enabled}".encode()).hexdigest()[:20]
+    return f'"{digest}"'
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    last_success: datetime | None
+    consecutive_failures: int
+    next_run: datetime | None
+    last_error: str | None
+    drift: bool
+    last_attempt: datetime | None = None
+    items: int = 0  # articles the source has found so far
+
+
+@dataclass(frozen=True)
+class AdminSource:
+    config: SourceConfig
+    enabled: bool
+    managed_by: ManagedBy
+    etag: str
+    health: SourceHealth
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    id: str  # the UUID of the entry's urn:uuid: id
+    url: str
+    title: str
+    published: datetime
+    source: str
+    category: str | None
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    source: str | None = None
+    category: str | None = None
+    text: str | None = None
+    limit: int = 50
+    after: tuple[datetime, str] | None = None  # keyset: (published, entry id) of the last one
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class SourceChange:
+    """One admin write to a source: a new config and/or enabled state, a delete (disable +
+    hide), or "refresh soon" (due now); refused unless ``if_match`` is the stored ETag."""
+
+    action: str  # the audit action: "source.update", "source.disable", …
+    actor: str
+    now: datetime
+    config: SourceConfig | None = None
+    enabled: bool | None = None
+    delete: bool = False
+    run_now: bool = False
+    if_match: str | None = None
