@@ -5,7 +5,9 @@ takes milliseconds per call and guesses too freely inside long lines), and Chine
 forms (``2023年05月18日10:20``, ``05-17 08:00``, ``3小时前``) are the common case here.
 
 Every result is timezone-aware: a time written without a zone takes ``tz``; relative and
-year-less forms resolve against ``now``.
+year-less forms resolve against ``now``. Values out of range (an offset beyond ±14:00 or with
+minutes past 59, a relative time reaching before ``MIN_YEAR``) are unparsed (None), never
+an exception: page text is untrusted.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class ParsedTime:
 
 
 MIN_YEAR = 1990  # older "dates" in page text are almost always numbers of something else
+MAX_OFFSET = timedelta(hours=14)  # the farthest any zone is from UTC (Kiribati, +14:00)
+_MAX_COUNT_DIGITS = 12  # "N units ago" with a longer N is out of range for any unit
 
 _MONTHS = {
     "jan": 1,
@@ -113,10 +117,10 @@ _EN_DMY = re.compile(
 )
 _NUM_WORDS = {"a": 1, "an": 1, "one": 1}
 _REL_ZH = re.compile(
-    r"(?P<n>\d+)\s*(?P<unit>秒|分钟|分|小时|个小时|天|日|周|星期|个月)\s*(?:钟)?\s*前"
+    r"(?<!\d)(?P<n>\d+)\s*(?P<unit>秒|分钟|分|小时|个小时|天|日|周|星期|个月)\s*(?:钟)?\s*前"
 )
 _REL_EN = re.compile(
-    r"(?<![a-z])(?P<n>\d+|an?|one)\s+(?P<unit>sec(?:ond)?|min(?:ute)?|h(?:ou)?r|day|week|month)s?"
+    r"(?<![a-z\d])(?P<n>\d+|an?|one)\s+(?P<unit>sec(?:ond)?|min(?:ute)?|h(?:ou)?r|day|week|month)s?"
     r"\s+ago(?![a-z])",
     re.I,
 )
@@ -186,7 +190,8 @@ def _clock(m: re.Match[str]) -> time | None:
     return time(hour, minute, min(second, 59), micro)
 
 
-def _zone(m: re.Match[str], default: tzinfo) -> tzinfo:
+def _zone(m: re.Match[str], default: tzinfo) -> tzinfo | None:
+    """The written zone, ``default`` when none is written, None when it is impossible."""
     z = m.groupdict().get("z")
     if not z:
         return default
@@ -197,7 +202,10 @@ def _zone(m: re.Match[str], default: tzinfo) -> tzinfo:
     sign = -1 if z[0] == "-" else 1
     digits = z[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
-    return _fixed(sign * timedelta(hours=hours, minutes=minutes))
+    offset = timedelta(hours=hours, minutes=minutes)
+    if minutes > 59 or offset > MAX_OFFSET:
+        return None
+    return _fixed(sign * offset)
 
 
 def _fixed(offset: timedelta) -> tzinfo:
@@ -210,9 +218,9 @@ _UTC = _fixed(timedelta(0))
 
 
 def _make(
-    y: int, mo: int, d: int, clock: time | None, zone: tzinfo, now: datetime
+    y: int, mo: int, d: int, clock: time | None, zone: tzinfo | None, now: datetime
 ) -> ParsedTime | None:
-    if not (MIN_YEAR <= y <= now.year + 1):
+    if zone is None or not (MIN_YEAR <= y <= now.year + 1):
         return None
     try:
         day = date(y, mo, d)
@@ -257,14 +265,24 @@ def _from_cjk_no_year(m: re.Match[str], tz: tzinfo, now: datetime) -> ParsedTime
 
 
 def _from_relative(m: re.Match[str], tz: tzinfo, now: datetime) -> ParsedTime | None:
+    """``3小时前`` / ``5 days ago``; None when it reaches back before MIN_YEAR."""
     n_text = m["n"].lower()
+    if len(n_text) > _MAX_COUNT_DIGITS:
+        return None
     n = _NUM_WORDS.get(n_text) or int(n_text)
     unit = m["unit"].lower()
     unit = {"h": "hour", "hr": "hour", "hour": "hour"}.get(unit, unit)
-    if unit in _REL_SECONDS:
-        return ParsedTime((now - timedelta(seconds=n * _REL_SECONDS[unit])).astimezone(tz), True)
     local = now.astimezone(tz)
-    day = local.date() - timedelta(days=n * _REL_DAYS[unit])
+    earliest = datetime(MIN_YEAR, 1, 1, tzinfo=tz)
+    if unit in _REL_SECONDS:
+        seconds = n * _REL_SECONDS[unit]
+        if seconds > (local - earliest).total_seconds():
+            return None
+        return ParsedTime((now - timedelta(seconds=seconds)).astimezone(tz), True)
+    days = n * _REL_DAYS[unit]
+    if days > (local.date() - earliest.date()).days:
+        return None
+    day = local.date() - timedelta(days=days)
     return ParsedTime(datetime.combine(day, time(0), tzinfo=tz), False)
 
 
