@@ -33,6 +33,7 @@ from feedsvc.runtime import configure_logging, open_store, refresh_context
 from feedsvc.store import Store
 from feedsvc.web import create_app
 from feedsvc.web.api import ApiContext
+from feedsvc.web.app import limit_web_error_logs
 from feedsvc.web.connections import ConnectionGuard, connection_limit
 from feedsvc.web.versions import SQLiteChangeProbe, VersionMemo
 
@@ -135,6 +136,7 @@ async def running_service(
                 ready=store.check_schema,
                 api=api,
             )
+            limit_web_error_logs()
             # handler_cancellation stays off (aiohttp's default): a client that hangs up
             # never cancels a render other requests wait for (the cache shields it too).
             runner = web.AppRunner(

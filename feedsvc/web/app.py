@@ -10,6 +10,7 @@ from aiohttp import web
 
 from feedsvc.config import Settings
 from feedsvc.feeds.cache import FeedCache
+from feedsvc.lograte import RateLimitFilter, rate_limit
 from feedsvc.web import feeds, health, index, opml
 from feedsvc.web.api import ApiContext, add_api
 from feedsvc.web.feedinfo import FeedInfoMemo
@@ -32,6 +33,19 @@ from feedsvc.web.versions import VersionMemo
 
 ReaderFactory = Callable[[Settings], Awaitable[FeedReader]]
 CleanupContext = Callable[[web.Application], AsyncIterator[None]]
+
+# Where the web layer logs unexpected errors, a traceback per request: aiohttp's request
+# handler (a handler that raised, a malformed request), its web logger, and the health
+# check while the database is down. A client repeating one failing request gets
+# ERROR_LOG_BURST lines per cause per ERROR_LOG_WINDOW seconds, then a "suppressed" count.
+WEB_ERROR_LOGGERS = ("aiohttp.server", "aiohttp.web", "feedsvc.web.health")
+ERROR_LOG_BURST = 5
+ERROR_LOG_WINDOW = 60.0
+
+
+def limit_web_error_logs() -> RateLimitFilter:
+    """Rate-limit the web layer's error logs per cause (idempotent; see lograte.py)."""
+    return rate_limit(WEB_ERROR_LOGGERS, burst=ERROR_LOG_BURST, window=ERROR_LOG_WINDOW)
 
 
 def create_app(

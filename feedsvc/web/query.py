@@ -102,7 +102,7 @@ def decode_cursor(token: str) -> EntryCursor:
         raise QueryError(problem) from None
     if published.tzinfo is None or not entry_id or xml_safe(entry_id) != entry_id:
         raise QueryError(problem)
-    return EntryCursor(published.astimezone(UTC), entry_id)
+    return EntryCursor(_in_utc(published, f"{problem} (its time is out of range)"), entry_id)
 
 
 def _parse_text(values: Sequence[str]) -> str | None:
@@ -132,7 +132,19 @@ def _parse_since(values: Sequence[str]) -> datetime | None:
         value = datetime.fromisoformat(text.upper().replace(" ", "T"))
     except ValueError as exc:
         raise QueryError(f"query parameter 'since' is not a real time: {text!r} ({exc})") from None
-    return value.astimezone(UTC)
+    return _in_utc(value, f"query parameter 'since' is out of range: {text!r} {_UTC_RANGE}")
+
+
+_UTC_RANGE = "is not between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z"
+
+
+def _in_utc(value: datetime, problem: str) -> datetime:
+    """``value`` in UTC; a QueryError saying ``problem`` when UTC cannot hold it (a time
+    on the first or last day of the calendar with an offset that crosses its edge)."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise QueryError(problem) from None
 
 
 def _parse_cursor(values: Sequence[str]) -> EntryCursor | None:

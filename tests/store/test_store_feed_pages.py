@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from store_factories import T0, article, at, config, outcome
 
 from feedsvc.models import EntryCursor, FeedKey, FeedKind, FeedQuery, StoredArticle
@@ -158,3 +160,18 @@ async def test_latest_language_when_every_source_agrees(store: Store) -> None:
     latest = await store.feed_info(LATEST)
     assert latest is not None and latest.language == "zh-CN"
     assert latest.interval_seconds == 600 and latest.article_count == 0
+
+
+async def test_extreme_times_in_filters_and_cursors_are_answered(store: Store) -> None:
+    # The web layer accepts any time UTC can hold; the store must answer at both edges.
+    await _seed(store)
+    earliest = datetime.min.replace(tzinfo=UTC)
+    latest = datetime.max.replace(tzinfo=UTC)
+    everything = await store.feed_page(LATEST, FeedQuery(limit=50))
+    assert await store.feed_page(LATEST, FeedQuery(limit=50, since=earliest)) == everything
+    assert await store.feed_page(LATEST, FeedQuery(limit=50, since=latest)) == []
+    newest_first = EntryCursor(latest, "urn:uuid:ffffffff")
+    assert await store.feed_page(LATEST, FeedQuery(limit=50, before=newest_first)) == everything
+    assert (
+        await store.feed_page(LATEST, FeedQuery(limit=50, before=EntryCursor(earliest, ""))) == []
+    )
