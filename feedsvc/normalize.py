@@ -109,11 +109,19 @@ def normalize_url(url: str) -> str:
     return f"{text}?{'&'.join(kept)}" if kept else text
 
 
-def _host(url: str) -> str | None:
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _host_and_port(url: str) -> tuple[str, int | None] | None:
+    """The host and the effective port (None for the scheme's default), or None when
+    ``url`` is not an http(s) URL."""
     try:
-        return _parse_http(url).raw_host
+        parsed = _parse_http(url)
     except ValueError:
         return None
+    assert parsed.raw_host is not None  # _parse_http refuses URLs without a host
+    port = parsed.port
+    return parsed.raw_host, None if port == _DEFAULT_PORTS[parsed.scheme] else port
 
 
 def _registrable(host: str) -> str | None:
@@ -123,9 +131,14 @@ def _registrable(host: str) -> str | None:
 
 
 def same_site(a: str, b: str) -> bool:
-    """True when both http(s) URLs share a host or a registrable domain (eTLD+1)."""
-    host_a, host_b = _host(a), _host(b)
-    if host_a is None or host_b is None:
+    """True when both http(s) URLs share a host or a registrable domain (eTLD+1), whatever
+    the scheme, and the same effective port: another port is another server. The scheme's
+    default port counts as one port, so http://x/ and https://x/ are the same site."""
+    found_a, found_b = _host_and_port(a), _host_and_port(b)
+    if found_a is None or found_b is None:
+        return False
+    (host_a, port_a), (host_b, port_b) = found_a, found_b
+    if port_a != port_b:
         return False
     if host_a == host_b:
         return True

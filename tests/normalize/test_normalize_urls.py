@@ -84,7 +84,15 @@ def test_normalize_url_rejects_non_http(url: str) -> None:
         ("https://alice.github.io/", "https://bob.github.io/", False),
         ("https://example.com/", "https://example.org/", False),
         ("https://example.com/", "https://notexample.com/", False),
-        ("http://127.0.0.1:8080/", "http://127.0.0.1:9090/", True),
+        # Another port is another server (and possibly another owner): not the same site.
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:9090/", False),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/b", True),
+        ("http://example.com:8081/a", "http://example.com:9999/b", False),
+        ("http://example.com:8081/a", "http://www.example.com:8081/b", True),
+        ("http://example.com:8081/a", "https://example.com/b", False),
+        # The scheme's default port, written or not, is the same effective port.
+        ("http://example.com:80/a", "https://www.example.com:443/b", True),
+        ("http://example.com:443/a", "https://example.com/b", False),
         ("http://127.0.0.1/", "http://127.0.0.2/", False),
         ("https://例子.中国/", "https://www.xn--fsqu00a.xn--fiqs8s/", True),
         ("https://example.com/", "not a url", False),
@@ -111,6 +119,8 @@ def test_same_site(a: str, b: str, same: bool) -> None:
         ("https://example.com/a", "/relative/canonical", "https://example.com/a"),
         ("https://example.com/a", "javascript:void(0)", "https://example.com/a"),
         ("https://example.com/a", "ftp://example.com/a", "https://example.com/a"),
+        ("http://example.com:8081/a", "http://example.com:9999/b", "http://example.com:8081/a"),
+        ("http://example.com:8081/a", "http://example.com:8081/b", "http://example.com:8081/b"),
     ],
 )
 def test_canonical_url(final: str, declared: str | None, expected: str) -> None:
