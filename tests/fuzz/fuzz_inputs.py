@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import atheris
 
@@ -32,11 +30,8 @@ with atheris.instrument_imports(include=["feedsvc"]):
     from feedsvc.fetch.charset import decode_html, garbled_reason
     from feedsvc.normalize import canonical_url, normalize_url, same_site
 
-SH = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2023, 5, 18, 12, 0, tzinfo=SH)
-NOWS = (NOW, datetime(1990, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC))
-PAGE = "http://example.com/news/list.html"
-CHARSETS = (None, "utf-8", "gbk", "gb18030", "big5", "utf-16", "latin1", "bogus")
+# After the instrumented imports: it imports feedsvc too.
+from fuzz_support import CHARSETS, NOW, NOWS, PAGE, SH
 
 
 def _page(data: atheris.FuzzedDataProvider) -> None:
