@@ -1,6 +1,7 @@
 """Runs the atheris harness (fuzz_inputs.py) for a bounded time: the whole fuzz budget in
-CI is FUZZ_SECONDS (FEEDSVC_FUZZ_SECONDS overrides; 0 skips). A finding fails the test
-with the crashing input; add it to the regression tests and fix it."""
+CI is FUZZ_SECONDS (FEEDSVC_TEST_FUZZ_SECONDS overrides, a name the settings loader
+ignores; 0 skips). A finding fails the test with the crashing input; add it to the
+regression tests and fix it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-FUZZ_SECONDS = int(os.environ.get("FEEDSVC_FUZZ_SECONDS", "45"))
+FUZZ_SECONDS = int(os.environ.get("FEEDSVC_TEST_FUZZ_SECONDS", "45"))
 
 pytestmark = pytest.mark.fuzz
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.fuzz
 def test_fuzz_harness_finds_nothing(tmp_path: Path) -> None:
     pytest.importorskip("atheris", reason="atheris has wheels for Linux x86-64 only")
     if FUZZ_SECONDS <= 0:
-        pytest.skip("FEEDSVC_FUZZ_SECONDS=0")
+        pytest.skip("FEEDSVC_TEST_FUZZ_SECONDS=0")
     corpus = tmp_path / "corpus"  # libFuzzer adds new inputs to the first directory
     corpus.mkdir()
     run = subprocess.run(
