@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime
 
-from fuzz_support import CHARSETS, NOW, NOWS, PAGE, SH
+from fuzz_support import CHARSETS, NOW, NOWS, PAGE, PROPERTY, SH
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import DATES, HTML, URLS
@@ -33,12 +33,14 @@ NOW_CHOICES = st.sampled_from(NOWS)
 DATE_TEXT = st.one_of(DATES, st.text(max_size=60), DATES.flatmap(lambda d: st.just(f"日期：{d}")))
 
 
+@PROPERTY
 @given(html=HTML)
 def test_extract_article_raises_only_extract_error(html: str) -> None:
     with contextlib.suppress(ExtractError):
         extract_article(html, PAGE, selectors=None, tz=SH, now=NOW)
 
 
+@PROPERTY
 @given(html=HTML, use_selectors=st.booleans())
 def test_extract_list_raises_only_extract_error(html: str, use_selectors: bool) -> None:
     selectors = Selectors(item="li", link="a", date="span") if use_selectors else None
@@ -46,12 +48,14 @@ def test_extract_list_raises_only_extract_error(html: str, use_selectors: bool) 
         extract_list(html, PAGE, selectors=selectors, tz=SH, now=NOW)
 
 
+@PROPERTY
 @given(html=HTML)
 def test_detect_list_raises_only_extract_error(html: str) -> None:
     with contextlib.suppress(ExtractError):
         detect_list(html, PAGE, tz=SH, now=NOW)
 
 
+@PROPERTY
 @given(text=DATE_TEXT, now=NOW_CHOICES)
 def test_date_parser_never_raises_and_stays_in_range(text: str, now: datetime) -> None:
     for found in (
@@ -67,6 +71,7 @@ def test_date_parser_never_raises_and_stays_in_range(text: str, now: datetime) -
             assert MIN_YEAR - 1 <= found.value.year <= now.year + 1
 
 
+@PROPERTY
 @given(
     body=st.one_of(st.binary(max_size=400), HTML.map(lambda h: h.encode("utf-8", "replace"))),
     header=st.sampled_from(CHARSETS),
@@ -79,6 +84,7 @@ def test_decode_html_never_raises(body: bytes, header: str | None, forced: str |
     repair_mojibake(decoded.text)
 
 
+@PROPERTY
 @given(text=st.text(max_size=200))
 def test_correct_utf8_is_never_repaired_into_something_that_reads_worse(text: str) -> None:
     # Whatever decode_html makes of correct UTF-8 that declares itself, it is the text.
@@ -92,6 +98,7 @@ def test_correct_utf8_is_never_repaired_into_something_that_reads_worse(text: st
     assert decoded.text == page or decoded.source == "repaired"
 
 
+@PROPERTY
 @given(url=st.one_of(URLS, st.text(max_size=80)))
 def test_normalize_url_raises_only_value_error(url: str) -> None:
     try:
@@ -102,6 +109,7 @@ def test_normalize_url_raises_only_value_error(url: str) -> None:
         assert normalize_url(normalized) == normalized  # idempotent
 
 
+@PROPERTY
 @given(declared=st.one_of(st.none(), URLS, st.text(max_size=80)), other=st.text(max_size=80))
 def test_canonical_url_and_same_site_never_raise(declared: str | None, other: str) -> None:
     canonical = canonical_url(PAGE, declared)
