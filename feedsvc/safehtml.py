@@ -78,8 +78,16 @@ def strip_xml_illegal(text: str) -> str:
 
 
 def fragment(html: str) -> lxml_html.HtmlElement:
-    """``html`` parsed under a ``<div>`` parent (which :func:`inner_html` leaves out)."""
-    return lxml_html.fragment_fromstring(strip_xml_illegal(html), create_parent="div")
+    """``html`` parsed under a ``<div>`` parent (which :func:`inner_html` leaves out).
+
+    Raises ``lxml.etree.ParserError`` or ValueError for text that makes no fragment: lxml
+    *asserts* on some (``<html><head><m><body>``, found by fuzzing), so that becomes a
+    ValueError too, which every caller already handles.
+    """
+    try:
+        return lxml_html.fragment_fromstring(strip_xml_illegal(html), create_parent="div")
+    except AssertionError:
+        raise ValueError("not an HTML fragment (lxml finds no body in it)") from None
 
 
 def inner_html(root: lxml_html.HtmlElement) -> str:

@@ -60,6 +60,7 @@ from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
 from feedsvc.extract.selecting import Compiled, compile_selector
 from feedsvc.extract.titles import choose_title, json_ld_title
 from feedsvc.models import ExtractedArticle, Selectors
+from feedsvc.safehtml import fragment
 
 __all__ = ["extract_article"]
 
@@ -316,7 +317,7 @@ def _time_element(root: lxml.html.HtmlElement, tz: tzinfo, now: datetime) -> Par
 def _leading_lines(content_html: str) -> list[str]:
     """The first few block lines of the content (only its start is parsed)."""
     try:
-        frag = lxml.html.fragment_fromstring(content_html[:_LEAD_CHARS], create_parent="div")
+        frag = fragment(content_html[:_LEAD_CHARS])
     except (ValueError, lxml.etree.ParserError):
         return []
     return block_lines(frag)[:4]

@@ -20,6 +20,7 @@ from readability.readability import Unparseable
 
 from feedsvc.extract.dates import parse_datetime
 from feedsvc.extract.dom import clean_text, iter_elements, text_of
+from feedsvc.safehtml import fragment
 
 __all__ = [
     "RELATED_HEADINGS",
@@ -338,7 +339,7 @@ def clean_fragment(root: lxml.html.HtmlElement, title: str | None = None) -> Non
 def content_text(html: str) -> str:
     """Plain text of an HTML fragment, blocks joined by spaces."""
     try:
-        frag = lxml.html.fragment_fromstring(html, create_parent="div")
+        frag = fragment(html)
     except (etree.ParserError, ValueError):
         return ""
     return text_of(frag)
@@ -367,9 +368,7 @@ def main_content(
     # characters of chrome around the same one or two sentences.
     picked_marks = _prose_marks(picked) if picked is not None else 0
     if dense is not None and _prose_marks(dense) >= 3 * max(picked_marks, 3):
-        frag = lxml.html.fragment_fromstring(
-            _serialize(dense, with_tail=False), create_parent="div"
-        )
+        frag = fragment(_serialize(dense, with_tail=False))
         clean_fragment(frag, title)
         # A tiny page is its own content ("abc def ghi"): only a much longer block wins.
         if len(clean_text(text_of(frag))) > max(4 * picked_chars, _MIN_CONTENT_CHARS):
@@ -397,7 +396,7 @@ def _readability_pick(root: lxml.html.HtmlElement, page_url: str) -> lxml.html.H
     if not summary or not summary.strip():
         return None
     try:
-        return lxml.html.fragment_fromstring(summary, create_parent="div")
+        return fragment(summary)
     except (etree.ParserError, ValueError):
         return None
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import lxml.html
 
 from feedsvc.extract.dom import absolute_url, iter_elements
+from feedsvc.safehtml import fragment
 
 __all__ = ["declared_image", "drop_decorations", "first_image"]
 
@@ -40,7 +41,7 @@ def first_image(html: str | None, page_url: str) -> str | None:
     if not html:
         return None
     try:
-        frag = lxml.html.fragment_fromstring(html, create_parent="div")
+        frag = fragment(html)
     except (ValueError, lxml.etree.ParserError):
         return None
     for img in iter_elements(frag, "img"):
