@@ -25,6 +25,9 @@ from feedsvc.models import EntryCursor, FeedQuery
 MAX_QUERY_CHARS = 100
 MAX_CURSOR_CHARS = 600
 
+# A '+' typed into a URL arrives as a space (form encoding): "…00:00:00 08:00". A space
+# before a bare HH:MM offset can only have been a '+' (a '-' stays a '-').
+_PLUS_AS_SPACE = re.compile(r"^(.*\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?) (\d{2}:\d{2})$", re.ASCII)
 _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})",
     re.ASCII,
@@ -121,8 +124,8 @@ def _parse_text(values: Sequence[str]) -> str | None:
 def _parse_since(values: Sequence[str]) -> datetime | None:
     if not values:
         return None
-    text = _single("since", values).strip()
-    example = "e.g. 2024-05-18T10:20:00+08:00 or 2024-05-18T02:20:00Z"
+    text = _PLUS_AS_SPACE.sub(r"\1+\2", _single("since", values).strip())
+    example = "e.g. 2024-05-18T10:20:00%2B08:00 (a '+' in a URL must be sent as %2B) or Z"
     if not _RFC3339.fullmatch(text):
         raise QueryError(
             f"query parameter 'since' must be an RFC 3339 time with an offset ({example}), "
