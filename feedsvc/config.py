@@ -36,6 +36,7 @@ from feedsvc.admintokens import admin_tokens_problem
 from feedsvc.errors import ConfigError
 from feedsvc.htmlcap import DEFAULT_MAX_CONTENT_BYTES
 from feedsvc.models import Selectors, SourceConfig
+from feedsvc.redact import redact_credentials
 
 T = TypeVar("T")
 
@@ -609,14 +610,16 @@ def parse_interval(text: str | int) -> int:
         shown = f"{text}"
     else:
         shown = text.strip()
-        match = _INTERVAL.fullmatch(shown) if shown else None
-        if shown.isdigit():
+        match = _INTERVAL.fullmatch(shown) if 0 < len(shown) <= 40 else None
+        if shown.isdigit() and len(shown) <= 40:
             seconds = int(shown)
         elif match and any(match.groupdict().values()):
             parts = {k: int(v or 0) for k, v in match.groupdict().items()}
             seconds = parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
         else:
-            raise ValueError(f"expected a duration like 30s, 15m, 2h, 1d or 1h30m, got {text!r}")
+            raise ValueError(
+                f"expected a duration like 30s, 15m, 2h, 1d or 1h30m, got {_shorten(text)!r}"
+            )
     if not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
         raise ValueError(f"must be between 30s and 7d, got {shown!r}")
     return seconds
@@ -647,17 +650,18 @@ def _count(problems: list[str]) -> str:
 
 
 def _url_problem(url: str) -> str | None:
+    shown = redact_credentials(url)  # a password in the URL stays out of the message
     try:
         parsed = urlsplit(url)
         parsed.port  # noqa: B018 — raises ValueError on a bad port
     except ValueError as exc:
-        return f"not a valid URL: {url!r} ({exc})"
+        return f"not a valid URL: {shown!r} ({exc})"
     if parsed.scheme.lower() not in ("http", "https"):
-        return f"URL must start with http:// or https://, got {url!r}"
+        return f"URL must start with http:// or https://, got {shown!r}"
     if not parsed.hostname:
-        return f"URL has no host: {url!r}"
+        return f"URL has no host: {shown!r}"
     if any(ch.isspace() for ch in url.strip()):
-        return f"URL contains whitespace: {url!r}"
+        return f"URL contains whitespace: {shown!r}"
     return _host_problem(parsed.hostname)
 
 
@@ -978,7 +982,7 @@ def _read_urls(
         if problem:
             reader.add(url_node, url_where, problem)
         elif url in urls:
-            reader.add(url_node, url_where, f"repeated URL {url!r}")
+            reader.add(url_node, url_where, f"repeated URL {redact_credentials(url)!r}")
         else:
             urls.append(url)
     return urls
