@@ -55,8 +55,9 @@ def source_yaml(sid: str, url: str) -> str:
     return f"  - id: {sid}\n    url: {url}\n    interval: 1h\n"
 
 
-def write(folder: Path, name: str, sources: str | None, listen: str = "127.0.0.1:1") -> Path:
+def write(folder: Path, name: str, sources: str | None, listen: str = "") -> Path:
     path = folder / name
+    listen = listen or f"127.0.0.1:{free_port()}"
     text = (
         "settings:\n"
         f"  database_url: sqlite+aiosqlite:///{folder / 'feeds.db'}\n"

@@ -10,6 +10,7 @@ nothing written (no database file created).
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -242,6 +243,12 @@ def materialize(case: Case, folder: Path) -> Path:
     return path
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.rglob("*"))
 
@@ -285,7 +292,7 @@ def test_serve_refuses_with_file_line_field(case: Case, tmp_path: Path) -> None:
     path = materialize(case, tmp_path)
     before = listing(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDSVC_")}
-    env["FEEDSVC_LISTEN"] = "127.0.0.1:1"  # never reached: refused before binding
+    env["FEEDSVC_LISTEN"] = f"127.0.0.1:{free_port()}"  # never bound: refused before that
     done = subprocess.run(
         [sys.executable, "-m", "feedsvc", "serve", "--config", str(path)],
         cwd=tmp_path,
@@ -304,8 +311,8 @@ def test_serve_refuses_with_file_line_field(case: Case, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("postgresql+asyncpg://feedsvc@127.0.0.1:1/feeds", "{path}:2: settings.database_url: cannot open the database postgresql+asyncpg://feedsvc@127.0.0.1:1/feeds:"),
-        ("postgresql+asyncpg://feedsvc:s3cret@127.0.0.1:1/feeds", "{path}:2: settings.database_url: cannot open the database postgresql+asyncpg://feedsvc:***@127.0.0.1:1/feeds:"),
+        ("postgresql+asyncpg://feedsvc@127.0.0.1:1/feeds", "{path}:2: settings.database_url: cannot open the database postgresql+asyncpg://***@127.0.0.1:1/feeds:"),
+        ("postgresql+asyncpg://feedsvc:s3cret@127.0.0.1:1/feeds", "{path}:2: settings.database_url: cannot open the database postgresql+asyncpg://***@127.0.0.1:1/feeds:"),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("command", ["serve", "sources", "migrate"])
@@ -315,6 +322,7 @@ def test_unreachable_database_is_one_line_naming_the_setting(
     path = tmp_path / "sources.yaml"
     path.write_text(f"settings:\n  database_url: {url}\nsources: []\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDSVC_")}
+    env["FEEDSVC_LISTEN"] = f"127.0.0.1:{free_port()}"  # serve binds before it opens the database
     done = subprocess.run(
         [sys.executable, "-m", "feedsvc", command, "--config", str(path)],
         cwd=tmp_path,
