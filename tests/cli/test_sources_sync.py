@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cli_run import free_port, run_feedsvc
 
 from feedsvc.models import SourceConfig
 from feedsvc.store import Store
@@ -30,25 +31,7 @@ IDS = [f"site-{i}" for i in range(5)]
 SECRET = "s3cret-pw"
 
 
-def feedsvc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDSVC_")}
-    return subprocess.run(
-        [PYTHON, "-m", "feedsvc", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+feedsvc = run_feedsvc
 
 
 def source_yaml(sid: str, url: str) -> str:

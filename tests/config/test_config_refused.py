@@ -10,15 +10,13 @@ nothing written (no database file created).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import yaml
+from cli_run import free_port, run_feedsvc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -243,12 +241,6 @@ def materialize(case: Case, folder: Path) -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.rglob("*"))
 
@@ -291,17 +283,8 @@ SERVED = [
 def test_serve_refuses_with_file_line_field(case: Case, tmp_path: Path) -> None:
     path = materialize(case, tmp_path)
     before = listing(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDSVC_")}
-    env["FEEDSVC_LISTEN"] = f"127.0.0.1:{free_port()}"  # never bound: refused before that
-    done = subprocess.run(
-        [sys.executable, "-m", "feedsvc", "serve", "--config", str(path)],
-        cwd=tmp_path,
-        env={**env, **case.env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    listen = {"FEEDSVC_LISTEN": f"127.0.0.1:{free_port()}"}  # never bound: refused before
+    done = run_feedsvc("serve", "--config", str(path), cwd=tmp_path, env={**listen, **case.env})
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert expected(case, path, tmp_path) in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
@@ -321,17 +304,8 @@ def test_unreachable_database_is_one_line_naming_the_setting(
 ) -> None:
     path = tmp_path / "sources.yaml"
     path.write_text(f"settings:\n  database_url: {url}\nsources: []\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDSVC_")}
-    env["FEEDSVC_LISTEN"] = f"127.0.0.1:{free_port()}"  # serve binds before it opens the database
-    done = subprocess.run(
-        [sys.executable, "-m", "feedsvc", command, "--config", str(path)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    listen = {"FEEDSVC_LISTEN": f"127.0.0.1:{free_port()}"}  # serve binds before the database
+    done = run_feedsvc(command, "--config", str(path), cwd=tmp_path, env=listen)
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr and "s3cret" not in done.stderr
     lines = [line for line in done.stderr.splitlines() if "database" in line]
