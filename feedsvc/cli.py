@@ -1,7 +1,11 @@
 """The ``feedsvc`` command: serve | refresh | check | sources | migrate | demo.
 
 Exit status: 0 success, 1 the work failed (e.g. every source failed), 2 bad configuration
-or usage (nothing was written).
+or usage, an unreachable database, or a sources file that would disable every enabled
+source without ``--prune`` (nothing was written).
+
+``sources`` and ``check`` only read. ``serve --role all|worker`` and ``refresh`` apply the
+sources file to the database; ``serve --role web`` does not.
 """
 
 from __future__ import annotations
@@ -17,10 +21,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from feedsvc import __version__
 from feedsvc.config import AppConfig, load_config
 from feedsvc.errors import ConfigError, FeedsvcError, ListenError
-from feedsvc.models import FetchStatus, Selectors
+from feedsvc.models import FetchStatus, Selectors, SourceConfig, SourceState
 from feedsvc.redact import redact_credentials
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+PRUNE_HELP = (
+    "allow a sources file that lists none of the enabled sources to disable them all "
+    "(refused without it)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="all",
         help="all: one process (default); web: feeds only; worker: scheduler only",
     )
+    serve.add_argument("--prune", action="store_true", help=PRUNE_HELP)
     serve.add_argument(
         "--workers",
         type=_positive_int,
@@ -54,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument(
         "--source", action="append", metavar="ID", help="only this source (repeatable)"
     )
+    refresh.add_argument("--prune", action="store_true", help=PRUNE_HELP)
 
     check = sub.add_parser("check", help="show what would be extracted from a page; writes nothing")
     check.add_argument(
@@ -85,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("item", "title", "link", "date", "content"):
         check.add_argument(f"--{name}", help=f"{name} selector (CSS, or xpath:…)")
 
-    sources = sub.add_parser("sources", help="list configured sources and their schedule state")
+    sources = sub.add_parser(
+        "sources", help="list the file's and the database's sources and their state; writes nothing"
+    )
     sources.add_argument("--config", type=Path, required=True, help="sources file (YAML)")
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -150,9 +162,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         sockets = claim_address(config.settings.listen, role=args.role, workers=args.workers)
         from feedsvc.service import run_serve
 
-        return run_serve(config, role=args.role, workers=args.workers, sockets=sockets)
+        return run_serve(
+            config, role=args.role, workers=args.workers, sockets=sockets, prune=args.prune
+        )
     if args.command == "refresh":
-        return asyncio.run(_refresh(config, args.source))
+        return asyncio.run(_refresh(config, args.source, prune=args.prune))
     if args.command == "check":
         return asyncio.run(_check(config, args))
     if args.command == "sources":
@@ -162,7 +176,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise AssertionError(f"unhandled command {args.command}")
 
 
-async def _refresh(config: AppConfig, only: list[str] | None) -> int:
+async def _refresh(config: AppConfig, only: list[str] | None, *, prune: bool) -> int:
     from feedsvc.refresh.leases import heartbeat_timeout, make_owner, refresh_leased
     from feedsvc.runtime import open_store, refresh_context, utc_now
 
@@ -178,7 +192,7 @@ async def _refresh(config: AppConfig, only: list[str] | None) -> int:
     owner = make_owner("cli")
     failed = skipped = new = updated = 0
     async with (
-        open_store(config, migrate=True) as store,
+        open_store(config, migrate=True, prune=prune) as store,
         refresh_context(config.settings, store, owner=owner) as ctx,
     ):
 
@@ -255,26 +269,73 @@ async def _check(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 async def _sources(config: AppConfig) -> int:
-    from feedsvc.runtime import open_store
+    """The file's sources beside what the database holds, read-only: nothing is synced."""
+    from feedsvc.errors import NoDatabaseError
+    from feedsvc.runtime import open_database
 
-    async with open_store(config, migrate=True) as store:
-        for state in await store.list_sources():
-            cfg = state.config
-            last_ok = state.last_success_at.isoformat() if state.last_success_at else "never"
-            line = (
-                f"{cfg.id:24} every {cfg.interval_seconds:>6}s  "
-                f"next {state.next_check_at:%Y-%m-%d %H:%M:%S}  "
-                f"last ok {last_ok}  failures {state.error_count}"
-                + (f"  last error: {state.last_error}" if state.last_error else "")
-            )
-            print(redact_credentials(line))  # errors stored by older versions too
+    states: dict[str, SourceState] = {}
+    enabled: set[str] = set()
+    by_api: set[str] = set()  # added through the admin API: the file's sync leaves them be
+    try:
+        store = await open_database(config, migrate=False, read_only=True)
+    except ConfigError as exc:
+        if not isinstance(exc.__cause__, NoDatabaseError):
+            raise
+        print(f"feedsvc: {exc}", file=sys.stderr)
+    else:
+        try:
+            states = {s.config.id: s for s in await store.list_sources(include_disabled=True)}
+            enabled = {s.config.id for s in await store.list_sources()}
+            by_api = {s.config.id for s in await store.admin_sources() if s.managed_by == "api"}
+        finally:
+            await store.close()
+    in_file = {s.id: s for s in config.sources}
+    for sid in sorted(in_file.keys() | enabled):
+        line = _source_line(sid, in_file.get(sid), states.get(sid), sid in enabled, sid in by_api)
+        print(redact_credentials(line))
+    file_enabled = enabled - by_api
+    if file_enabled and in_file.keys().isdisjoint(file_enabled):
+        print(
+            f"feedsvc: {config.path} lists none of the {len(file_enabled)} enabled sources; "
+            "serve and refresh refuse it unless --prune",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
-async def _migrate(config: AppConfig) -> int:
-    from feedsvc.store import Store
+def _source_line(
+    sid: str,
+    configured: SourceConfig | None,
+    state: SourceState | None,
+    enabled: bool,
+    by_api: bool,
+) -> str:
+    if state is None:
+        assert configured is not None
+        every = configured.interval_seconds
+        return f"{sid:24} every {every:>6}s  not in the database yet (serve or refresh adds it)"
+    last_ok = state.last_success_at.isoformat() if state.last_success_at else "never"
+    line = (
+        f"{sid:24} every {state.config.interval_seconds:>6}s  "
+        f"next {state.next_check_at:%Y-%m-%d %H:%M:%S}  "
+        f"last ok {last_ok}  failures {state.error_count}"
+        + (f"  last error: {state.last_error}" if state.last_error else "")
+    )
+    if configured is None:
+        if by_api:
+            return line + "  [added through the admin API]"
+        return line + "  [not in the file: a sync disables it]"
+    if not enabled:
+        return line + "  [disabled: a sync enables it again]"
+    if configured != state.config:
+        return line + "  [changed in the file: a sync applies it]"
+    return line
 
-    store = await Store.open(config.settings.database_url, migrate=True)
+
+async def _migrate(config: AppConfig) -> int:
+    from feedsvc.runtime import open_database
+
+    store = await open_database(config, migrate=True)
     await store.close()
     print(f"database at {redact_credentials(config.settings.database_url)} is up to date")
     return EXIT_OK

@@ -14,8 +14,11 @@ sources file. ``python -m feedsvc.config --markdown`` prints docs/settings.md's 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import difflib
 import functools
+import ipaddress
+import math
 import os
 import re
 import sys
@@ -26,12 +29,14 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, get_type_hints
 from urllib.parse import urlsplit
 
+import idna
 import yaml
 
 from feedsvc.admintokens import admin_tokens_problem
 from feedsvc.errors import ConfigError
 from feedsvc.htmlcap import DEFAULT_MAX_CONTENT_BYTES
 from feedsvc.models import Selectors, SourceConfig
+from feedsvc.redact import redact_credentials
 
 T = TypeVar("T")
 
@@ -214,7 +219,7 @@ def _parse_env_value(kind: type, text: str) -> object:
     try:
         return int(raw.replace("_", "")) if kind is int else float(raw)
     except ValueError:
-        raise ValueError(f"expected {_TYPE_WORDS[kind]}, got {text!r}") from None
+        raise ValueError(f"expected {_TYPE_WORDS[kind]}, got {_shorten(text)!r}") from None
 
 
 def _python_type_problem(kind: type, value: object) -> str | None:
@@ -228,6 +233,10 @@ def _python_type_problem(kind: type, value: object) -> str | None:
     if ok:
         return None
     return f"expected {_TYPE_WORDS.get(kind, kind.__name__)}, got {_describe_value(value)}"
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _describe_value(value: object) -> str:
@@ -248,9 +257,19 @@ def _describe_value(value: object) -> str:
     return type(value).__name__
 
 
-def _at_least(minimum: float) -> Callable[[Any], str | None]:
+def _within(low: float, high: float, *, above: bool = False) -> Callable[[Any], str | None]:
+    """A finite number in [low, high] (``above``: greater than ``low``)."""
+
     def check(value: Any) -> str | None:
-        return None if value >= minimum else f"must be at least {minimum}, got {value}"
+        if not math.isfinite(value):
+            return f"must be a finite number, got {value}"
+        if above and value <= low:
+            return f"must be greater than {low}, got {value}"
+        if value < low:
+            return f"must be at least {low}, got {value}"
+        if value > high:
+            return f"must be at most {high}, got {value}"
+        return None
 
     return check
 
@@ -286,6 +305,28 @@ def _check_database_url(value: Any) -> str | None:
     if url.drivername not in _DATABASE_DRIVERS:
         wanted = " or ".join(f"{d}://…" for d in _DATABASE_DRIVERS)
         return f"unsupported driver {url.drivername!r}; use {wanted}"
+    return _sqlite_file_problem(url.database) if url.drivername.startswith("sqlite") else None
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _sqlite_file_problem(database: str | None) -> str | None:
+    """A SQLite path must be new, empty or a SQLite database (not a picture, not a folder)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None  # the store explains why it refuses these
+    path = Path(database)
+    if path.is_dir():
+        return f"{database} is a folder; give a database file path inside it"
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return None  # created on first use
+    except OSError as exc:
+        return f"cannot read {database}: {exc.strerror or exc}"
+    if head and head != _SQLITE_MAGIC:
+        return f"{database} is not a SQLite database (it starts with {head[:8]!r})"
     return None
 
 
@@ -311,51 +352,48 @@ def _check_event_loop(value: Any) -> str | None:
     return None if value in ("auto", "asyncio") else f"must be auto or asyncio, got {value!r}"
 
 
-_POSITIVE = "must be greater than 0, got {}"
+HOUR, DAY = 3600, 86400
+_SECONDS = _within(0, HOUR, above=True)  # timeouts and ticks: finite, positive, at most an hour
 
-
-def _positive(value: Any) -> str | None:
-    return None if value > 0 else _POSITIVE.format(value)
-
-
-# One check per setting whose type alone does not make it valid.
+# One check per setting whose type alone does not make it valid; every number has a range.
 _SETTING_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "database_url": _check_database_url,
     "listen": _check_listen,
     "public_url": _check_public_url,
     "timezone": _check_timezone,
     "user_agent": _check_user_agent,
-    "connect_timeout": _positive,
-    "read_timeout": _positive,
-    "total_timeout": _positive,
-    "max_body_bytes": _positive,
-    "max_decompressed_bytes": _positive,
-    "max_redirects": _at_least(0),
-    "per_host_concurrency": _positive,
-    "max_concurrency": _positive,
-    "feed_default_limit": _positive,
-    "feed_max_limit": _positive,
-    "feed_max_age": _at_least(60),
-    "max_content_bytes": _at_least(1024),
-    "max_feed_bytes": _at_least(65536),
+    "connect_timeout": _SECONDS,
+    "read_timeout": _SECONDS,
+    "total_timeout": _SECONDS,
+    "max_body_bytes": _within(0, 1 << 30, above=True),
+    "max_decompressed_bytes": _within(0, 1 << 31, above=True),
+    "max_redirects": _within(0, 50),
+    "per_host_concurrency": _within(0, 256, above=True),
+    "max_concurrency": _within(0, 4096, above=True),
+    "feed_default_limit": _within(0, 10_000, above=True),
+    "feed_max_limit": _within(0, 10_000, above=True),
+    "feed_max_age": _within(60, DAY),
+    "max_content_bytes": _within(1024, 1 << 30),
+    "max_feed_bytes": _within(65536, 1 << 31),
     "websub_hub": _check_public_url,
-    "scheduler_tick": _positive,
-    "claim_batch": _positive,
-    "lease_seconds": _positive,
-    "lease_heartbeat": _positive,
-    "max_backoff": _positive,
+    "scheduler_tick": _SECONDS,
+    "claim_batch": _within(0, 1000, above=True),
+    "lease_seconds": _within(0, DAY, above=True),
+    "lease_heartbeat": _SECONDS,
+    "max_backoff": _within(0, 30 * DAY, above=True),
     "jitter": _check_jitter,
-    "extract_workers": _at_least(0),
+    "extract_workers": _within(0, 64),
     "extract_nice": _check_nice,
-    "extract_timeout": _positive,
+    "extract_timeout": _SECONDS,
     "event_loop": _check_event_loop,
-    "recheck_hours": _at_least(0),
-    "recheck_per_refresh": _at_least(0),
-    "max_new_per_refresh": _positive,
+    "recheck_hours": _within(0, 366 * 24),
+    "recheck_per_refresh": _within(0, 1000),
+    "max_new_per_refresh": _within(0, 10_000, above=True),
+    "robots_ttl": _within(0, 30 * DAY),
     "log_level": _check_log_level,
-    "header_timeout": _positive,
-    "keepalive_timeout": _positive,
-    "max_connections": _positive,
+    "header_timeout": _SECONDS,
+    "keepalive_timeout": _SECONDS,
+    "max_connections": _within(0, 1_000_000, above=True),
     "admin_tokens": admin_tokens_problem,
 }
 
@@ -398,12 +436,24 @@ def _settings_from_env(
 
 
 def _build_settings(
-    file_values: Mapping[str, _Value], env: Mapping[str, str], problems: list[tuple[int, str]]
+    file_values: Mapping[str, _Value],
+    env: Mapping[str, str],
+    problems: list[tuple[int, str]],
+    origins: dict[str, str] | None = None,
 ) -> Settings | None:
-    """defaults < file < env; every invalid value is reported with its origin."""
+    """defaults < file < env; every invalid value is reported with its origin.
+
+    ``origins`` receives each setting's origin for errors found later (an unreachable
+    database): ``FILE:LINE: settings.NAME``, ``FEEDSVC_NAME`` or ``settings.NAME (default)``.
+    """
     merged = {name: _Value(default, "default") for name, (default, _) in setting_help().items()}
     merged.update(file_values)
     merged.update(_settings_from_env(env, problems))
+    if origins is not None:
+        origins.update(
+            (name, f"settings.{name} (default)" if item.origin == "default" else item.origin)
+            for name, item in merged.items()
+        )
     for name, item in merged.items():
         check = _SETTING_CHECKS.get(name)
         message = check(item.value) if check else None
@@ -428,7 +478,9 @@ def _build_settings(
 
 
 def load_settings(
-    env: Mapping[str, str] | None = None, file_settings: Mapping[str, object] | None = None
+    env: Mapping[str, str] | None = None,
+    file_settings: Mapping[str, object] | None = None,
+    origins: dict[str, str] | None = None,
 ) -> Settings:
     """Settings for commands without a sources file: defaults < ``file_settings`` < env.
 
@@ -448,7 +500,8 @@ def load_settings(
             problems.append((0, f"{where}: {type_problem}"))
             continue
         file_values[name] = _Value(value, where, 0)
-    settings = _build_settings(file_values, os.environ if env is None else env, problems)
+    environ = os.environ if env is None else env
+    settings = _build_settings(file_values, environ, problems, origins)
     if settings is None:
         texts = [text for _, text in problems]
         raise ConfigError(f"invalid settings ({_count(texts)}):", texts)
@@ -513,6 +566,13 @@ _SOURCE_KEYS = (
 )
 _SELECTOR_KEYS = tuple(f.name for f in fields(Selectors))
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_YAML_TAG = "tag:yaml.org,2002:"
+# The tags the file may use (plain YAML); !!python/*, !!binary, !!set, local !tags are refused.
+_PLAIN_TAGS = frozenset(
+    _YAML_TAG + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
+MAX_NUMBER_CHARS = 100  # longer digit strings are refused before int() is asked (4300 max)
 _TAG_WORDS = {
     "tag:yaml.org,2002:str": "a string",
     "tag:yaml.org,2002:int": "an integer",
@@ -531,6 +591,11 @@ class AppConfig:
     sources: tuple[SourceConfig, ...]
     path: Path | None
     warnings: tuple[str, ...] = ()
+    # setting name → where its value came from ("FILE:LINE: settings.NAME", "FEEDSVC_NAME", …)
+    origins: Mapping[str, str] = field(default_factory=dict)
+
+    def origin(self, name: str) -> str:
+        return self.origins.get(name, f"settings.{name}")
 
 
 def parse_interval(text: str | int) -> int:
@@ -545,14 +610,16 @@ def parse_interval(text: str | int) -> int:
         shown = f"{text}"
     else:
         shown = text.strip()
-        match = _INTERVAL.fullmatch(shown) if shown else None
-        if shown.isdigit():
+        match = _INTERVAL.fullmatch(shown) if 0 < len(shown) <= 40 else None
+        if shown.isdigit() and len(shown) <= 40:
             seconds = int(shown)
         elif match and any(match.groupdict().values()):
             parts = {k: int(v or 0) for k, v in match.groupdict().items()}
             seconds = parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
         else:
-            raise ValueError(f"expected a duration like 30s, 15m, 2h, 1d or 1h30m, got {text!r}")
+            raise ValueError(
+                f"expected a duration like 30s, 15m, 2h, 1d or 1h30m, got {_shorten(text)!r}"
+            )
     if not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
         raise ValueError(f"must be between 30s and 7d, got {shown!r}")
     return seconds
@@ -583,17 +650,42 @@ def _count(problems: list[str]) -> str:
 
 
 def _url_problem(url: str) -> str | None:
+    shown = redact_credentials(url)  # a password in the URL stays out of the message
     try:
         parsed = urlsplit(url)
         parsed.port  # noqa: B018 — raises ValueError on a bad port
     except ValueError as exc:
-        return f"not a valid URL: {url!r} ({exc})"
+        return f"not a valid URL: {shown!r} ({exc})"
     if parsed.scheme.lower() not in ("http", "https"):
-        return f"URL must start with http:// or https://, got {url!r}"
+        return f"URL must start with http:// or https://, got {shown!r}"
     if not parsed.hostname:
-        return f"URL has no host: {url!r}"
+        return f"URL has no host: {shown!r}"
     if any(ch.isspace() for ch in url.strip()):
-        return f"URL contains whitespace: {url!r}"
+        return f"URL contains whitespace: {shown!r}"
+    return _host_problem(parsed.hostname)
+
+
+def _host_problem(host: str) -> str | None:
+    """A host that DNS can be asked about: an IP address or labels of 1-63 characters, with
+    ``xn--`` and non-ASCII labels valid IDNA (``idna``); ASCII labels keep their ``_``."""
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host)
+        return None
+    name = host.removesuffix(".")
+    if len(name) > 253:
+        return f"invalid host {_shorten(host)!r}: longer than 253 characters"
+    for label in name.split("."):
+        try:
+            if not label:
+                raise idna.IDNAError("empty label")
+            if not label.isascii():
+                idna.encode(label, uts46=True)
+            elif len(label) > 63:
+                raise idna.IDNAError(f"label longer than 63 characters ({len(label)})")
+            elif label.lower().startswith("xn--"):
+                idna.decode(label)
+        except (idna.IDNAError, UnicodeError) as exc:
+            return f"invalid host {_shorten(host, 80)!r}: {exc}"
     return None
 
 
@@ -611,10 +703,17 @@ def _timezone_problem(name: str) -> str | None:
 
 
 def _encoding_problem(name: str) -> str | None:
+    """A page charset: a known codec that turns bytes into text (not rot13, base64, zlib…)."""
     try:
-        codecs.lookup(name)
+        info = codecs.lookup(name)
     except LookupError:
         return f"unknown encoding {name!r} (e.g. utf-8, gbk, gb18030, big5)"
+    if not getattr(info, "_is_text_encoding", True):
+        return f"{name!r} is not a text encoding; use a charset such as utf-8, gbk or big5"
+    try:
+        b"<html>".decode(info.name)
+    except (UnicodeError, ValueError, LookupError) as exc:
+        return f"{name!r} cannot decode a web page ({exc}); use a charset such as utf-8"
     return None
 
 
@@ -649,8 +748,53 @@ class _Reader:
         self._problems: list[tuple[int, str]] = []
         self.warnings: list[str] = []
         self._constructor = yaml.SafeLoader("")
+        self._refused: set[yaml.Node] = set()  # reported by screen(); never read
+
+    def screen(self, root: yaml.Node) -> None:
+        """Report every node whose value cannot be built safely, before anything is read:
+        tags that are not plain YAML and scalars their constructor rejects (``!!int abc``,
+        a 5000-digit number). Each node is visited once, so aliases cannot multiply work."""
+        seen: set[yaml.Node] = set()
+        pending: list[tuple[yaml.Node, str]] = [(root, "")]
+        while pending:
+            node, where = pending.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            problem = self._node_problem(node)
+            if problem:
+                self.add(node, where, problem)
+                self._refused.add(node)
+            elif isinstance(node, yaml.SequenceNode):
+                pending.extend((item, f"{where}[{i}]") for i, item in enumerate(node.value))
+            elif isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+                    pending.extend(((key, where), (value, self.join(where, name))))
+
+    def _node_problem(self, node: yaml.Node) -> str | None:
+        if node.tag not in _PLAIN_TAGS:
+            yaml_tag = node.tag.startswith(_YAML_TAG)
+            tag = "!!" + node.tag.removeprefix(_YAML_TAG) if yaml_tag else node.tag
+            return (
+                f"the YAML tag {_shorten(tag, 60)} is not allowed; "
+                "write plain strings, numbers, true/false, lists and mappings"
+            )
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _TAG_WORDS:
+            return None
+        text = str(node.value)
+        if len(text) > MAX_NUMBER_CHARS and node.tag.endswith(("int", "float")):
+            return f"number too long ({len(text)} characters; at most {MAX_NUMBER_CHARS})"
+        try:
+            self._constructor.construct_object(node, deep=True)
+        except Exception:  # PyYAML's constructors fail in many ways (IndexError on "!!int")
+            word = _TAG_WORDS[node.tag].split(" ", 1)[1]  # "an integer" → "integer"
+            return f"not a valid {word}: {_shorten(text)!r}"
+        return None
 
     def add(self, node: yaml.Node | None, where: str, message: str) -> None:
+        if node in self._refused:
+            return  # screen() said why already
         line = node.start_mark.line + 1 if node is not None else 0
         prefix = f"{self.label}:{line}" if line else self.label
         self.add_text(line, f"{prefix}: {where}: {message}" if where else f"{prefix}: {message}")
@@ -680,12 +824,17 @@ class _Reader:
         return f"{word} ({shown!r})" if node.tag.endswith(":str") else f"{word} ({shown})"
 
     def scalar(self, node: yaml.Node) -> object:
+        """The node's value (screened, so safe to build), or ``_MISSING`` when refused."""
+        if node in self._refused:
+            return _MISSING
         return self._constructor.construct_object(node, deep=True)
 
     def mapping(
         self, node: yaml.Node, where: str, allowed: Sequence[str]
     ) -> dict[str, yaml.Node] | None:
         """The mapping's keys → value nodes; unknown and repeated keys are reported."""
+        if node in self._refused:
+            return None
         if not isinstance(node, yaml.MappingNode):
             self.add(node, where, f"expected a mapping, got {self.describe(node)}")
             return None
@@ -701,6 +850,9 @@ class _Reader:
             self._constructor.flatten_mapping(node)  # resolves `<<: *anchor` merges
         except yaml.MarkedYAMLError as exc:
             self.add(node, where, f"bad merge: {exc.problem}")
+            return None
+        except RecursionError:
+            self.add(node, where, "bad merge: it merges itself")
             return None
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -733,14 +885,16 @@ class _Reader:
         if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool"):
             self.add(node, where, f"expected true or false, got {self.describe(node)}")
             return None
-        return bool(self.scalar(node))
+        value = self.scalar(node)
+        return value if isinstance(value, bool) else None
 
     def integer(self, node: yaml.Node, where: str, low: int, high: int) -> int | None:
         if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int"):
             self.add(node, where, f"expected an integer, got {self.describe(node)}")
             return None
         value = self.scalar(node)
-        assert isinstance(value, int)
+        if not isinstance(value, int):
+            return None
         if not low <= value <= high:
             self.add(node, where, f"must be between {low} and {high}, got {value}")
             return None
@@ -752,6 +906,8 @@ class _Reader:
             self.add(node, where, f"expected {_TYPE_WORDS[kind]}, got {self.describe(node)}")
             return _MISSING
         value = self.scalar(node)
+        if value is _MISSING:
+            return _MISSING
         problem = _python_type_problem(kind, value)
         if problem:
             self.add(node, where, problem)
@@ -826,7 +982,7 @@ def _read_urls(
         if problem:
             reader.add(url_node, url_where, problem)
         elif url in urls:
-            reader.add(url_node, url_where, f"repeated URL {url!r}")
+            reader.add(url_node, url_where, f"repeated URL {redact_credentials(url)!r}")
         else:
             urls.append(url)
     return urls
@@ -965,6 +1121,8 @@ class _FieldReader(_Reader):
         self.fields: list[SourceProblem] = []
 
     def add(self, node: yaml.Node | None, where: str, message: str) -> None:
+        if node in self._refused:
+            return  # screen() said why already
         # "; quote it" is advice for YAML, where JSON has no such thing.
         self.fields.append(SourceProblem(where.lstrip("."), message.removesuffix("; quote it")))
         self.add_text(0, message)
@@ -999,7 +1157,9 @@ def parse_source(data: object) -> SourceConfig | list[SourceProblem]:
     Returns the SourceConfig, or every problem as ``(field, message)``.
     """
     reader = _FieldReader()
-    source, _ = _read_source(reader, _yaml_node(data), "")
+    node = _yaml_node(data)
+    reader.screen(node)
+    source, _ = _read_source(reader, node, "")
     if reader.fields or source is None:
         return reader.fields or [SourceProblem("", "not a valid source")]
     return source
@@ -1025,17 +1185,71 @@ def source_fields(config: SourceConfig) -> dict[str, object]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+MAX_FILE_BYTES = 1 << 20  # a sources file of 1 MiB holds thousands of sources
+MAX_DEPTH = 32  # the file needs 5 levels; a deeper tree is a mistake or an attack
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark, where: str) -> None:
+        super().__init__(where)
+        self.mark, self.where = mark, where
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing trees deeper than MAX_DEPTH before its recursion runs deep."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._path: list[str] = []  # the field path of the node being composed
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        at: object = index  # a list index, a mapping's key node, or None (a key, the root)
+        if isinstance(at, int):
+            step = f"[{at}]"
+        else:
+            step = f".{at.value}" if isinstance(at, yaml.ScalarNode) else ""
+        if len(self._path) >= MAX_DEPTH:
+            where = "".join(self._path[:4]).lstrip(".")
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise _TooDeep(mark, where + "…")
+        self._path.append(step)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._path.pop()
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, at most MAX_FILE_BYTES (``/dev/zero`` is refused, not read forever)."""
+    label = str(path)
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{label}: cannot read the sources file: {exc.strerror or exc}") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise ConfigError(f"{label}: larger than {MAX_FILE_BYTES >> 20} MiB; not a sources file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
 def _compose(path: Path) -> yaml.Node | None:
     """Parse the file into a node tree (line numbers kept); ConfigError on unreadable/bad YAML."""
     label = str(path)
+    text = _read_text(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{label}: cannot read the sources file: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a control character anywhere in the text
+        line = text.count("\n", 0, exc.position) + 1
+        raise ConfigError(f"{label}:{line}: {exc.reason} {exc.character!r}") from None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return loader.get_single_node()
+    except _TooDeep as exc:
+        line = exc.mark.line + 1
+        message = f"nested deeper than {MAX_DEPTH} levels"
+        raise ConfigError(f"{label}:{line}: {exc.where}: {message}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -1043,6 +1257,8 @@ def _compose(path: Path) -> yaml.Node | None:
         raise ConfigError(f"{label}{where}: YAML syntax error: {what}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{label}: YAML error: {exc}") from exc
+    finally:
+        loader.dispose()
 
 
 def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> AppConfig:
@@ -1054,11 +1270,15 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> AppC
     ``database_url`` stay relative to the working directory, not to the file.
     """
     environ = os.environ if env is None else env
+    origins: dict[str, str] = {}
     if path is None:
-        return AppConfig(settings=load_settings(environ), sources=(), path=None)
+        only = load_settings(environ, origins=origins)
+        return AppConfig(settings=only, sources=(), path=None, origins=origins)
     path = Path(path)
     root = _compose(path)
     reader = _Reader(str(path))
+    if root is not None:
+        reader.screen(root)
     file_settings: dict[str, _Value] = {}
     sources: list[SourceConfig] = []
     if root is None:
@@ -1080,14 +1300,18 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> AppC
             else:
                 reader.warnings.append(f"{reader.label}: no 'sources:' — serving stored feeds only")
     settings_problems: list[tuple[int, str]] = []
-    settings = _build_settings(file_settings, environ, settings_problems)
+    settings = _build_settings(file_settings, environ, settings_problems, origins)
     for line, text in settings_problems:
         reader.add_text(line, text)
     problems = reader.problems
     if problems or settings is None:
         raise ConfigError(f"{path}: {_count(problems)}:", problems)
     return AppConfig(
-        settings=settings, sources=tuple(sources), path=path, warnings=tuple(reader.warnings)
+        settings=settings,
+        sources=tuple(sources),
+        path=path,
+        warnings=tuple(reader.warnings),
+        origins=origins,
     )
 
 
@@ -1104,7 +1328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = load_config(args.check)
         except ConfigError as exc:
             print(exc, file=sys.stderr)
-            return 1
+            return 2
         for warning in config.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         print(f"{args.check}: OK, {len(config.sources)} sources")

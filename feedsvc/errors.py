@@ -19,7 +19,9 @@
     │   ├── LeaseLostError           our lease on a source expired and another worker took it
     │   ├── NotFoundError            an admin write names no such source/article (→ 404)
     │   ├── ConflictError            an admin create names an existing source id (→ 409)
-    │   └── StaleWriteError          an admin write's If-Match is not the stored ETag (→ 412)
+    │   ├── StaleWriteError          an admin write's If-Match is not the stored ETag (→ 412)
+    │   ├── NoDatabaseError          a read-only open found no SQLite file
+    │   └── PruneRefusedError        a sources sync would disable every enabled source
     ├── FeedNotFoundError            an unknown feed key (→ 404)
     ├── FeedRenderError              a rendered feed failed its structural check (names the feed)
     └── ListenError                  the server cannot bind its address (→ exit 1, nothing started)
@@ -115,6 +117,22 @@ class ExtractError(FeedsvcError):
 
 class StoreError(FeedsvcError):
     pass
+
+
+class NoDatabaseError(StoreError):
+    """A read-only open of a SQLite database whose file does not exist (nothing stored yet)."""
+
+
+class PruneRefusedError(StoreError):
+    """A sync would disable every source enabled in the database; ``prune=True`` allows it."""
+
+    def __init__(self, enabled: list[str]) -> None:
+        self.enabled = enabled
+        shown = ", ".join(enabled[:5]) + (", …" if len(enabled) > 5 else "")
+        super().__init__(
+            f"lists none of the {len(enabled)} sources enabled in the database ({shown}); "
+            "syncing it would disable every one of them"
+        )
 
 
 class LeaseLostError(StoreError):

@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 
 from feedsvc.config import AppConfig, Settings
+from feedsvc.errors import ConfigError, PruneRefusedError, StoreError
 from feedsvc.fetch import Fetcher
 from feedsvc.redact import RedactingFormatter
 from feedsvc.refresh.leases import parse_owner, release_dead_leases
@@ -42,14 +43,37 @@ def configure_logging(settings: Settings, *, verbose: bool = False) -> None:
             logging.getLogger(name).setLevel(quiet)
 
 
+async def open_database(config: AppConfig, *, migrate: bool, read_only: bool = False) -> Store:
+    """``Store.open``; a database that cannot be opened is a ConfigError naming the setting
+    (``FILE:LINE: settings.database_url: cannot open the database …``), so the CLI exits 2."""
+    try:
+        return await Store.open(config.settings.database_url, migrate=migrate, read_only=read_only)
+    except StoreError as exc:
+        raise ConfigError(f"{config.origin('database_url')}: {exc}") from exc
+
+
 @asynccontextmanager
 async def open_store(
-    config: AppConfig, *, migrate: bool, now: Callable[[], datetime] = utc_now
+    config: AppConfig,
+    *,
+    migrate: bool,
+    sync: bool = True,
+    prune: bool = False,
+    now: Callable[[], datetime] = utc_now,
 ) -> AsyncIterator[Store]:
-    store = await Store.open(config.settings.database_url, migrate=migrate)
+    """The store, with the file's sources synced into it when ``sync`` and there is a file.
+
+    A file that keeps none of the enabled sources is refused (ConfigError) unless ``prune``.
+    """
+    store = await open_database(config, migrate=migrate)
     try:
-        if config.path is not None:
-            await store.sync_sources(config.sources, now())
+        if sync and config.path is not None:
+            try:
+                await store.sync_sources(config.sources, now(), prune=prune)
+            except PruneRefusedError as exc:
+                raise ConfigError(
+                    f"{config.path}: {exc}; to do that, run again with --prune"
+                ) from exc
         yield store
     finally:
         await store.close()

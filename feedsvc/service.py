@@ -3,7 +3,9 @@
 ``--workers N`` (N > 1) runs N server processes that share the port with SO_REUSEPORT, so
 the kernel spreads connections over N event loops. The parent migrates the database and
 syncs the sources once, then only supervises: it forwards SIGINT/SIGTERM and stops every
-worker when one dies. With role ``all`` only worker 0 runs the scheduler (the others are
+worker when one dies. Role ``web`` never syncs the sources file (it only serves what is
+stored); ``all`` and ``worker`` do, and refuse a file that would disable every enabled
+source unless ``--prune``. With role ``all`` only worker 0 runs the scheduler (the others are
 ``web``): the database leases would keep several schedulers correct, but one is enough
 and keeps fetch concurrency limits per deployment meaningful. With role ``worker`` every
 process runs a scheduler and the leases share the sources among them.
@@ -29,7 +31,7 @@ from feedsvc.config import AppConfig, Settings
 from feedsvc.listener import bind_listeners, claim_address, split_listen
 from feedsvc.refresh.leases import make_owner
 from feedsvc.refresh.scheduler import Scheduler
-from feedsvc.runtime import configure_logging, open_store, refresh_context
+from feedsvc.runtime import configure_logging, open_database, open_store, refresh_context
 from feedsvc.store import Store
 from feedsvc.web import create_app
 from feedsvc.web.api import ApiContext
@@ -67,10 +69,16 @@ def run_serve(
     role: str = "all",
     workers: int = 1,
     sockets: list[socket.socket] | None = None,
+    prune: bool = False,
 ) -> int:
     """:func:`serve` to completion on the configured event loop (the CLI's entry point)."""
     with asyncio.Runner(loop_factory=loop_factory(config.settings)) as runner:
-        return runner.run(serve(config, role=role, workers=workers, sockets=sockets))
+        return runner.run(serve(config, role=role, workers=workers, sockets=sockets, prune=prune))
+
+
+def syncs_sources(role: str) -> bool:
+    """Roles that run the scheduler apply the sources file; ``web`` only reads the database."""
+    return role in ("all", "worker")
 
 
 @asynccontextmanager
@@ -81,12 +89,14 @@ async def running_service(
     reuse_port: bool = False,
     prepared: bool = False,
     listeners: list[socket.socket] | None = None,
+    prune: bool = False,
 ) -> AsyncIterator[Scheduler | None]:
     """Start the parts of ``role``; stop them (scheduler first, then the server) on exit.
 
     ``prepared``: the database is already migrated and the sources synced (by the parent of
     ``--workers``), so this process only opens it. ``listeners``: sockets already bound to
     ``listen`` (listener.py); without them the address is bound here, before anything else.
+    ``prune``: see :func:`runtime.open_store`.
     """
     settings = config.settings
     serves_web = role in ("all", "web")
@@ -99,10 +109,12 @@ async def running_service(
             stack.callback(listener.close)
         store: Store
         if prepared:
-            store = await Store.open(settings.database_url, migrate=False)
+            store = await open_database(config, migrate=False)
             stack.push_async_callback(store.close)
         else:
-            store = await stack.enter_async_context(open_store(config, migrate=True))
+            store = await stack.enter_async_context(
+                open_store(config, migrate=True, sync=syncs_sources(role), prune=prune)
+            )
         scheduler: Scheduler | None = None
         if role in ("all", "worker"):
             ctx = await stack.enter_async_context(
@@ -191,6 +203,7 @@ async def serve(
     role: str = "all",
     workers: int = 1,
     sockets: list[socket.socket] | None = None,
+    prune: bool = False,
 ) -> int:
     """Run until SIGINT/SIGTERM. ``sockets``: what :func:`listener.claim_address` bound
     for this role and worker count (bound here when not given)."""
@@ -199,8 +212,8 @@ async def serve(
     if sockets is None:
         sockets = claim_address(config.settings.listen, role=role, workers=workers)
     if workers > 1:
-        return await _supervise(config, role, workers, guard=sockets)
-    async with running_service(config, role=role, listeners=sockets):
+        return await _supervise(config, role, workers, guard=sockets, prune=prune)
+    async with running_service(config, role=role, listeners=sockets, prune=prune):
         await wait_for_stop_signal()
     return 0
 
@@ -211,19 +224,19 @@ def worker_role(role: str, index: int) -> str:
 
 
 async def _supervise(
-    config: AppConfig, role: str, workers: int, *, guard: list[socket.socket]
+    config: AppConfig, role: str, workers: int, *, guard: list[socket.socket], prune: bool
 ) -> int:
     """Run ``workers`` processes; ``guard`` holds the port against another deployment
     (listener.py) while our workers share it with SO_REUSEPORT."""
     try:
-        return await _run_workers(config, role, workers)
+        return await _run_workers(config, role, workers, prune)
     finally:
         for sock in guard:
             sock.close()
 
 
-async def _run_workers(config: AppConfig, role: str, workers: int) -> int:
-    async with open_store(config, migrate=True):
+async def _run_workers(config: AppConfig, role: str, workers: int, prune: bool) -> int:
+    async with open_store(config, migrate=True, sync=syncs_sources(role), prune=prune):
         pass  # migrate and sync once, so the workers never race to do it
     # spawn, not fork: each worker starts clean, without this process's loop or threads.
     ctx = multiprocessing.get_context("spawn")

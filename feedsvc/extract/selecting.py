@@ -18,6 +18,8 @@ from feedsvc.extract.dom import clean_text, text_of
 
 __all__ = ["Compiled", "compile_selector", "validate_selector"]
 
+# Real selectors are a line long; cssselect recurses per step and overflows near 2000.
+MAX_SELECTOR_CHARS = 1000
 _ATTR_SUFFIX = re.compile(r"^(?P<sel>.*?)\s*@(?P<attr>[A-Za-z_][\w:.-]*)$", re.S)
 
 
@@ -91,6 +93,10 @@ def compile_selector(text: str) -> Compiled:
     source = text.strip()
     if not source:
         raise ValueError("empty selector")
+    if len(source) > MAX_SELECTOR_CHARS:
+        raise ValueError(
+            f"selector too long ({len(source)} characters; at most {MAX_SELECTOR_CHARS})"
+        )
     if source.lower().startswith("xpath:"):
         expr = source[len("xpath:") :].strip()
         if not expr:
@@ -109,4 +115,6 @@ def compile_selector(text: str) -> Compiled:
         xpath = GenericTranslator().css_to_xpath(css, prefix="descendant-or-self::")
     except SelectorError as exc:
         raise ValueError(f"invalid CSS selector {css!r}: {exc}") from exc
+    except RecursionError:
+        raise ValueError(f"CSS selector nested too deeply: {css[:60]!r}…") from None
     return Compiled(source, xpath, attr)

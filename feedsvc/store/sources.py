@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Row, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from feedsvc.errors import LeaseLostError
+from feedsvc.errors import LeaseLostError, PruneRefusedError
 from feedsvc.models import (
     DroppedLink,
     FetchRun,
@@ -41,9 +41,14 @@ def source_state(row: Row[tuple[object, ...]]) -> SourceState:
 
 
 async def sync_sources(
-    conn: AsyncConnection, configs: Sequence[SourceConfig], now: datetime
+    conn: AsyncConnection, configs: Sequence[SourceConfig], now: datetime, *, prune: bool
 ) -> set[str]:
-    """Upsert configured sources, disable the rest. Returns ids whose name changed."""
+    """Upsert configured sources, disable the rest. Returns ids whose name changed.
+
+    Raises PruneRefusedError, before writing anything, when ``configs`` keeps none of the
+    enabled sources the file manages (an empty or wrong file) unless ``prune``; sources
+    added through the admin API are never disabled by the file, so they do not count.
+    """
     seen: set[str] = set()
     for config in configs:
         if config.id in seen:
@@ -64,6 +69,9 @@ async def sync_sources(
             )
         )
     }
+    enabled = sorted(s for s, row in existing.items() if row.enabled and row.managed_by == "file")
+    if enabled and not prune and seen.isdisjoint(enabled):
+        raise PruneRefusedError(enabled)
     renamed: set[str] = set()
     for config in configs:
         config_json = source_config_to_json(config)

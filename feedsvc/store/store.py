@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from feedsvc.adminmodels import (
@@ -40,12 +41,19 @@ from feedsvc.store import articles as _articles
 from feedsvc.store import feeds as _feeds
 from feedsvc.store import migrate as _migrate
 from feedsvc.store import sources as _sources
-from feedsvc.store.engine import WRITE_OPTION, create_engine
+from feedsvc.store.engine import WRITE_OPTION, create_engine, hide_password
 
 # Serialises `feedsvc migrate` run by several replicas at once on PostgreSQL.
 MIGRATION_LOCK_ID = 0x66656564  # "feed"
 
 Dialect = Literal["sqlite", "postgresql"]
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own words, one line: "file is not a database", "Connect call failed…"."""
+    inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    text = str(inner).strip().splitlines()
+    return text[0] if text else type(inner).__name__
 
 
 class Store:
@@ -66,13 +74,26 @@ class Store:
         self._write_lock = asyncio.Lock() if self._dialect == "sqlite" else None
 
     @classmethod
-    async def open(cls, database_url: str, *, migrate: bool = False) -> Store:
-        store = cls(create_engine(database_url), database_url)
+    async def open(
+        cls, database_url: str, *, migrate: bool = False, read_only: bool = False
+    ) -> Store:
+        """Open, then migrate or check the schema. Unreachable or unreadable databases raise
+        StoreError naming the URL (password hidden). ``read_only``: the connections cannot
+        write (SQLite ``mode=ro``, PostgreSQL read-only transactions); never with migrate.
+        """
+        if migrate and read_only:
+            raise ValueError("a read-only store cannot migrate")
+        store = cls(create_engine(database_url, read_only=read_only), database_url)
         try:
             if migrate:
                 await store.migrate()
             else:
                 await store.check_schema()
+        except (DBAPIError, OSError) as exc:
+            await store.close()
+            raise StoreError(
+                f"cannot open the database {hide_password(database_url)}: {_reason(exc)}"
+            ) from exc
         except BaseException:
             await store.close()
             raise
@@ -152,14 +173,17 @@ class Store:
 
     # --- sources -----------------------------------------------------------------------
 
-    async def sync_sources(self, configs: Sequence[SourceConfig], now: datetime) -> None:
+    async def sync_sources(
+        self, configs: Sequence[SourceConfig], now: datetime, *, prune: bool = False
+    ) -> None:
         """Upsert configured sources (keeping schedule state) and disable missing ones.
 
         A shorter interval pulls next_check_at in to at most now + interval. A renamed
-        source bumps its feed version, since the feed's title changed.
+        source bumps its feed version, since the feed's title changed. Disabling every
+        enabled source at once needs ``prune`` (else PruneRefusedError, nothing written).
         """
         async with self._write() as conn:
-            renamed = await _sources.sync_sources(conn, configs, now)
+            renamed = await _sources.sync_sources(conn, configs, now, prune=prune)
             await _feeds.bump_versions(
                 conn, self._dialect, [FeedKey(FeedKind.SOURCE, s) for s in renamed], now
             )

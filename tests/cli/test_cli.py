@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,31 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_run import free_port, run_feedsvc
 
 from feedsvc.demo.sources import demo_sources_yaml
 
 PYTHON = sys.executable
-TIMEOUT = 60
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def feedsvc(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [PYTHON, "-m", "feedsvc", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
+feedsvc = run_feedsvc
 
 
 def wait_for(url: str, deadline: float = 15.0) -> None:

@@ -7,9 +7,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 from store_factories import T0, StoreOpener, at, config, outcome
 
-from feedsvc.errors import LeaseLostError
+from feedsvc.errors import LeaseLostError, PruneRefusedError
 from feedsvc.models import FeedKey, FeedKind, FetchRun, FetchStatus, PageValidators, Selectors
 from feedsvc.store import Store
 
@@ -224,3 +225,27 @@ async def test_page_validators_are_saved_per_url(store: Store) -> None:
     )
     assert await store.page_validators("a") == {page: PageValidators('"v2"', None)}
     assert await store.page_validators("other") == {}
+
+
+async def test_a_sync_that_disables_every_enabled_source_needs_prune(store: Store) -> None:
+    await store.sync_sources([config("a"), config("b")], T0)
+    for kept in ([], [config("c")]):
+        with pytest.raises(PruneRefusedError, match=r"none of the 2 sources enabled.*\(a, b\)"):
+            await store.sync_sources(kept, at(1))
+        assert sorted(s.config.id for s in await store.list_sources()) == ["a", "b"]
+    await store.sync_sources([config("c")], at(1), prune=True)
+    assert [s.config.id for s in await store.list_sources()] == ["c"]
+    await store.sync_sources([], at(2), prune=True)
+    await store.sync_sources([], at(3))  # nothing enabled is left to lose
+
+
+async def test_a_read_only_store_reads_and_cannot_write(store: Store, database_url: str) -> None:
+    await store.sync_sources([config("a")], T0)
+    reader = await Store.open(database_url, read_only=True)
+    try:
+        assert [s.config.id for s in await reader.list_sources()] == ["a"]
+        with pytest.raises(DBAPIError, match=r"read-only|readonly"):
+            await reader.sync_sources([config("b")], T0, prune=True)
+    finally:
+        await reader.close()
+    assert [s.config.id for s in await store.list_sources()] == ["a"]
