@@ -340,7 +340,7 @@ def parse_datetime(text: str, *, tz: tzinfo, now: datetime) -> ParsedTime | None
 def _parse_rfc2822(s: str, tz: tzinfo, now: datetime) -> ParsedTime | None:
     try:
         value = email.utils.parsedate_to_datetime(s)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a 19-digit hour
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)

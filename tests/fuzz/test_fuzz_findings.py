@@ -31,3 +31,12 @@ def test_normalizing_such_a_fragment() -> None:
     sanitize_html(NO_BODY + "<p>x</p>", PAGE)
     with pytest.raises(ValueError, match="not an HTML fragment"):
         fragment(NO_BODY)
+
+
+def test_an_rfc2822_date_with_an_hour_beyond_a_c_long() -> None:
+    """``email.utils.parsedate_to_datetime`` raises OverflowError (not ValueError) for an
+    hour of 19 digits: the page has no date, nothing raises."""
+    from feedsvc.extract.dates import parse_datetime
+
+    text = "Thu, 18 May 6855 0244444444444444444:20:31 GMT"
+    assert parse_datetime(text, tz=SH, now=NOW) is None
