@@ -165,6 +165,8 @@ class SourceState:
     lease_owner: str | None = None
     lease_until: datetime | None = None
     lease_heartbeat_at: datetime | None = None  # last sign of life of the lease's refresh
+    last_items_seen: int = 0  # links found the last time its list pages were parsed
+    drift_since: datetime | None = None  # its list pages stopped yielding links then
 
 
 @dataclass(frozen=True)

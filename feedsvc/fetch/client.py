@@ -61,6 +61,7 @@ from feedsvc.fetch.hops import (
     http_url,
     redirect_target,
 )
+from feedsvc.fetch.retry_after import parse_retry_after
 from feedsvc.fetch.robots import MAX_ROBOTS_BYTES, RobotsRules
 from feedsvc.models import FetchResult, PageValidators
 
@@ -292,7 +293,11 @@ class Fetcher:
 
         if not await self._robots.allowed(target, load):
             where = "" if str(target) == url else f" (redirected to {target})"
-            raise RobotsDisallowedError(url, f"disallowed by {target.origin()}/robots.txt{where}")
+            raise RobotsDisallowedError(
+                url,
+                f"disallowed by {target.origin()}/robots.txt{where}",
+                retry_after=self._settings.robots_ttl,
+            )
 
     async def _robots_step(
         self, url: str, session: aiohttp.ClientSession, target: URL
@@ -344,7 +349,12 @@ class Fetcher:
             )
         if not 200 <= status < 300:
             where = "" if final_url == url else f" from {final_url}"
-            raise HTTPStatusError(url, status, f"HTTP {status} {response.reason or ''}{where}")
+            raise HTTPStatusError(
+                url,
+                status,
+                f"HTTP {status} {response.reason or ''}{where}",
+                retry_after=parse_retry_after(response.headers.get("Retry-After"), now),
+            )
         content_type = response.content_type if "Content-Type" in response.headers else None
         if content_type is not None and content_type not in HTML_TYPES:
             raise UnsupportedContentError(url, f"not HTML: {content_type}")

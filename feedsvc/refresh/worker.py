@@ -25,7 +25,13 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from feedsvc.config import Settings
-from feedsvc.errors import ExtractError, FeedsvcError, FetchError, LeaseLostError
+from feedsvc.errors import (
+    ExtractError,
+    FeedsvcError,
+    FetchError,
+    LeaseLostError,
+    ListDriftError,
+)
 from feedsvc.extract import extract_article, extract_list
 from feedsvc.extract.zone import ZoneChoice, choose_zone
 from feedsvc.fetch import Fetcher
@@ -50,7 +56,7 @@ from feedsvc.normalize import normalize_article, normalize_url
 from feedsvc.pause_points import pause_point
 from feedsvc.redact import redact_credentials
 from feedsvc.refresh.offload import JobFailed, Offloader
-from feedsvc.refresh.policy import next_check
+from feedsvc.refresh.policy import backoff, jittered, next_check, retry_hint
 from feedsvc.store import Store
 
 log = logging.getLogger(__name__)
@@ -230,6 +236,8 @@ async def _scan_lists(ctx: RefreshContext, state: SourceState, now: datetime) ->
                 now,
             )
             if not page.items and page_no == 0:
+                if state.last_items_seen:
+                    raise ListDriftError(url, state.last_items_seen)
                 raise ExtractError(url, "no article links found on the list page")
             scan.items.extend(page.items)
             url = page.next_page_url
@@ -422,25 +430,25 @@ async def _record_failure(
     source = state.config
     if isinstance(exc, FeedsvcError):
         message = str(exc)
-        log.warning("source %s failed: %s", source.id, message)
     else:
         message = redact_credentials(f"unexpected {type(exc).__name__}: {exc}")
         log.exception("source %s failed unexpectedly", source.id)
     finished = ctx.now()
-    errors = state.error_count + 1
+    plan = backoff(
+        retry_hint(exc),
+        interval_seconds=source.interval_seconds,
+        error_count=state.error_count + 1,
+        max_backoff_seconds=ctx.settings.max_backoff,
+    )
+    log.warning("source %s failed: %s (%s)", source.id, message, plan.why)
     try:
         await ctx.store.record_failure(
             source.id,
             ctx.owner,
-            error=message,
+            error=f"{message} ({plan.why})",
             finished_at=finished,
-            next_check_at=next_check(
-                interval_seconds=source.interval_seconds,
-                now=finished,
-                error_count=errors,
-                jitter=ctx.settings.jitter,
-                max_backoff_seconds=ctx.settings.max_backoff,
-            ),
+            next_check_at=jittered(finished, plan.seconds, ctx.settings.jitter),
+            drift=isinstance(exc, ListDriftError),
             run=FetchRun(
                 source_id=source.id,
                 started_at=started,

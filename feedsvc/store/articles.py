@@ -106,7 +106,10 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
         "error_count": 0,
         "last_error": None,
         "last_success_at": at,
+        "drift_since": None,
     }
+    if outcome.items_seen > 0:
+        schedule["last_items_seen"] = outcome.items_seen
     if outcome.backfilled:
         schedule["backfilled"] = True
     # First, so a lost lease raises before anything is written.

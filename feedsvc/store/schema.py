@@ -60,6 +60,10 @@ sources = Table(
     # is disabled and hidden (deleted_at set), its articles kept.
     Column("managed_by", Text, nullable=False, server_default=text("'file'")),
     Column("deleted_at", UTCDateTime),
+    # Links its list pages yielded on the last refresh that parsed them (migration 0006);
+    # a list that yields none after yielding some has drifted, since drift_since.
+    Column("last_items_seen", Integer, nullable=False, server_default=text("0")),
+    Column("drift_since", UTCDateTime),
 )
 Index(None, sources.c.enabled, sources.c.next_check_at)
 
@@ -121,9 +125,13 @@ article_sources = Table(
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     Column("source_id", Text, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
     Column("first_seen", UTCDateTime, nullable=False),
+    # The category this source files the article under: its configured category, else
+    # the article's own (migration 0004). Category feeds are the union over sources.
+    Column("category", Text, ForeignKey("categories.name")),
     PrimaryKeyConstraint("article_id", "source_id"),
 )
 Index(None, article_sources.c.source_id, article_sources.c.article_id)
+Index(None, article_sources.c.category, article_sources.c.article_id)
 
 # Every list-page URL that led to an article. Sources may link one article through
 # different URLs (tracking parameters, mirrors); remembering them all lets

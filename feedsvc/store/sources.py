@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Row, or_, select, update
+from sqlalchemy import ColumnElement, Row, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.errors import LeaseLostError, PruneRefusedError
@@ -20,6 +20,7 @@ from feedsvc.models import (
 )
 from feedsvc.store.codec import source_config_from_json, source_config_to_json
 from feedsvc.store.schema import fetch_runs, page_validators, sources
+from feedsvc.store.types import UTCDateTime
 
 MAX_ERROR_CHARS = 4000
 
@@ -37,6 +38,8 @@ def source_state(row: Row[tuple[object, ...]]) -> SourceState:
         lease_owner=m["lease_owner"],
         lease_until=m["lease_until"],
         lease_heartbeat_at=m["lease_heartbeat_at"],
+        last_items_seen=m["last_items_seen"],
+        drift_since=m["drift_since"],
     )
 
 
@@ -281,17 +284,18 @@ async def record_failure(
     error: str,
     next_check_at: datetime,
     run: FetchRun,
+    drift: bool = False,
 ) -> None:
-    await finish_lease(
-        conn,
-        source_id=source_id,
-        owner=owner,
-        values={
-            "error_count": sources.c.error_count + 1,
-            "last_error": error[:MAX_ERROR_CHARS],
-            "next_check_at": next_check_at,
-        },
-    )
+    values: dict[str, object] = {
+        "error_count": sources.c.error_count + 1,
+        "last_error": error[:MAX_ERROR_CHARS],
+        "next_check_at": next_check_at,
+    }
+    if drift:
+        values["drift_since"] = func.coalesce(
+            sources.c.drift_since, literal(run.finished_at, UTCDateTime)
+        )
+    await finish_lease(conn, source_id=source_id, owner=owner, values=values)
     await insert_run(conn, run)
 
 

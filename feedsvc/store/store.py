@@ -269,8 +269,10 @@ class Store:
         finished_at: datetime,
         next_check_at: datetime,
         run: FetchRun,
+        drift: bool = False,
     ) -> None:
-        """error_count + 1, last_error, next_check_at, lease released, run recorded.
+        """error_count + 1, last_error, next_check_at, lease released, run recorded;
+        ``drift`` marks the source drifted since the run (kept until a success).
         Raises LeaseLostError (writing nothing) if ``owner`` no longer holds the lease.
         ``finished_at`` is the run's; kept in the signature for symmetry with saves."""
         del finished_at  # the run row carries it
@@ -282,6 +284,7 @@ class Store:
                 error=error,
                 next_check_at=next_check_at,
                 run=run,
+                drift=drift,
             )
 
     async def recent_runs(self, source_id: str, limit: int = 20) -> list[FetchRun]:
