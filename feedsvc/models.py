@@ -292,6 +292,8 @@ class RefreshOutcome:
     ``articles`` are new or re-fetched articles; the store decides new / edited / unchanged
     by canonical URL and content hash. ``checked_link_urls`` are known articles that were
     re-checked and found unchanged (e.g. 304): only their last_checked_at moves.
+    ``listed_link_urls`` are the known articles on the source's list pages: each one not
+    yet linked to this source is linked (it joins the source's feed and category).
     """
 
     source_id: str
@@ -302,6 +304,7 @@ class RefreshOutcome:
     status: FetchStatus
     articles: tuple[NormalizedArticle, ...] = ()
     checked_link_urls: tuple[str, ...] = ()
+    listed_link_urls: tuple[str, ...] = ()
     validators: tuple[tuple[str, PageValidators], ...] = ()  # list-page URL → validators
     backfilled: bool = False
     items_seen: int = 0

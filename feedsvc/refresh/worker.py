@@ -188,6 +188,17 @@ async def _extract(ctx: RefreshContext, url: str, fn: Callable[..., T], *args: A
 
 
 @dataclass
+class _Collected:
+    """What the article stage found: articles to save, known ones re-checked unchanged,
+    known ones on the list (to link to this source), per-article errors."""
+
+    articles: list[NormalizedArticle] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    listed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
 class _ListScan:
     items: list[ListItem] = field(default_factory=list)
     validators: list[tuple[str, PageValidators]] = field(default_factory=list)
@@ -302,15 +313,18 @@ async def _collect_articles(
     now: datetime,
     deadline: float,
     dropped: list[DroppedLink],
-) -> tuple[list[NormalizedArticle], list[str], list[str]]:
+) -> _Collected:
     source = state.config
     settings = ctx.settings
     known = await ctx.store.known_articles([link for link, _ in links])
     new_links = [(link, item) for link, item in links if link not in known]
+    found = _Collected(listed=[link for link, _ in links if link in known])
     if not source.full_text:
         cap = settings.max_content_bytes
-        listed = [article_from_list_item(i, link, source, now, cap) for link, i in new_links]
-        return listed, [], []
+        found.articles = [
+            article_from_list_item(i, link, source, now, cap) for link, i in new_links
+        ]
+        return found
 
     jobs: list[tuple[str, ListItem | None, KnownArticle | None]] = [
         (link, item, None) for link, item in new_links[: settings.max_new_per_refresh]
@@ -329,9 +343,7 @@ async def _collect_articles(
             if art.last_checked_at <= now - min_gap:
                 jobs.append((art.link_url, on_list.get(art.link_url), art))
 
-    articles: list[NormalizedArticle] = []
-    checked: list[str] = []
-    errors: list[str] = []
+    errors = found.errors
 
     async def run(link: str, item: ListItem | None, prior: KnownArticle | None) -> None:
         if time.monotonic() > deadline:
@@ -354,12 +366,12 @@ async def _collect_articles(
             log.exception("source %s: unexpected error on %s", source.id, link)
             return
         if article is None:
-            checked.append(link)
+            found.checked.append(link)
         else:
-            articles.append(article)
+            found.articles.append(article)
 
     await asyncio.gather(*(run(*job) for job in jobs))
-    return articles, checked, errors
+    return found
 
 
 async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshReport:
@@ -372,11 +384,9 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
         scan = await _scan_lists(ctx, state, started)
         dropped: list[DroppedLink] = []
         links = _dedupe_links(scan.items, dropped)
-        articles, checked, errors = await _collect_articles(
-            ctx, state, links, started, deadline, dropped
-        )
+        found = await _collect_articles(ctx, state, links, started, deadline, dropped)
         finished = ctx.now()
-        unchanged = scan.pages_fetched == 0 and not articles
+        unchanged = scan.pages_fetched == 0 and not found.articles
         status = FetchStatus.NOT_MODIFIED if unchanged else FetchStatus.OK
         outcome = RefreshOutcome(
             source_id=source.id,
@@ -389,12 +399,13 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
                 jitter=ctx.settings.jitter,
             ),
             status=status,
-            articles=tuple(articles),
-            checked_link_urls=tuple(checked),
+            articles=tuple(found.articles),
+            checked_link_urls=tuple(found.checked),
+            listed_link_urls=tuple(found.listed),
             validators=tuple(scan.validators),
             backfilled=state.backfilled or scan.pages_fetched > 0,
             items_seen=len(links),
-            errors=tuple(errors),
+            errors=tuple(found.errors),
             dropped=tuple(dropped),
         )
         saved = await ctx.store.save_refresh(outcome)
@@ -415,7 +426,7 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
         new=saved.new,
         updated=saved.updated,
         items_seen=len(links),
-        article_errors=tuple(errors),
+        article_errors=tuple(found.errors),
         zone=scan.zone,
     )
     log.info("%s", report.line())

@@ -19,7 +19,13 @@ from feedsvc.models import (
     SaveResult,
 )
 from feedsvc.store.feeds import bump_versions, ensure_category
-from feedsvc.store.schema import article_links, article_sources, articles, page_validators
+from feedsvc.store.schema import (
+    article_links,
+    article_sources,
+    articles,
+    page_validators,
+    sources,
+)
 from feedsvc.store.sources import finish_lease, insert_run
 from feedsvc.store.sql import chunks, insert
 
@@ -87,6 +93,7 @@ async def articles_to_recheck(
 class _Save:
     """Running totals of one save_refresh."""
 
+    category: str | None = None  # configured on the refreshed source
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -115,7 +122,11 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
     # First, so a lost lease raises before anything is written.
     await finish_lease(conn, source_id=outcome.source_id, owner=outcome.owner, values=schedule)
 
-    totals = _Save()
+    totals = _Save(
+        category=await conn.scalar(
+            select(sources.c.category).where(sources.c.id == outcome.source_id)
+        )
+    )
     # One row per canonical URL (the last one wins), in a stable order so concurrent
     # saves lock shared article rows in the same order.
     batch = {a.canonical_url: a for a in outcome.articles}
@@ -125,10 +136,12 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
     )
     for article in items:
         row = by_canonical.get(article.canonical_url) or by_link.get(article.link_url)
-        article_id = None if row is not None else await _insert(conn, dialect, outcome, article)
+        article_id = None
+        if row is None:
+            article_id = await _insert(conn, dialect, outcome, article, totals.category)
         if article_id is not None:
             totals.new += 1
-            totals.touch({outcome.source_id}, article.category)
+            totals.touch({outcome.source_id}, article.category, totals.category)
             continue
         if row is None:  # lost an insert race to another worker: treat as existing
             row = (
@@ -139,6 +152,7 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
         await _merge(conn, dialect, outcome, article, row, totals)
 
     await _mark_checked(conn, outcome.checked_link_urls, at)
+    await _link_listed(conn, dialect, outcome, totals)
     for url, validators in outcome.validators:
         await conn.execute(
             insert(dialect, page_validators)
@@ -192,12 +206,16 @@ def _content_fields(article: NormalizedArticle) -> dict[str, object]:
 
 
 async def _insert(
-    conn: AsyncConnection, dialect: str, outcome: RefreshOutcome, article: NormalizedArticle
+    conn: AsyncConnection,
+    dialect: str,
+    outcome: RefreshOutcome,
+    article: NormalizedArticle,
+    filed_under: str | None,
 ) -> int | None:
     """Insert a new article; None when a concurrent save inserted it first."""
     at = outcome.finished_at
-    if article.category:
-        await ensure_category(conn, dialect, article.category, at)
+    for category in sorted({c for c in (article.category, filed_under) if c}):
+        await ensure_category(conn, dialect, category, at)
     article_id: int | None = await conn.scalar(
         insert(dialect, articles)
         .values(
@@ -219,7 +237,7 @@ async def _insert(
     )
     if article_id is None:
         return None
-    await _link(conn, dialect, article_id, outcome.source_id, article.link_url, at)
+    await _link(conn, dialect, article_id, outcome.source_id, article.link_url, at, filed_under)
     return article_id
 
 
@@ -230,8 +248,10 @@ async def _link(
     source_id: str,
     link_url: str,
     at: datetime,
+    category: str | None,
 ) -> bool:
-    """Record that ``source_id`` lists the article via ``link_url``; True if newly listed."""
+    """Record that ``source_id`` lists the article via ``link_url`` and files it under
+    ``category`` (its configured one, or None); True if newly listed."""
     await conn.execute(
         insert(dialect, article_links)
         .values(link_url=link_url, article_id=article_id)
@@ -239,11 +259,74 @@ async def _link(
     )
     added = await conn.scalar(
         insert(dialect, article_sources)
-        .values(article_id=article_id, source_id=source_id, first_seen=at)
+        .values(article_id=article_id, source_id=source_id, first_seen=at, category=category)
         .on_conflict_do_nothing()
         .returning(article_sources.c.source_id)
     )
     return added is not None
+
+
+async def _join_source(
+    conn: AsyncConnection,
+    dialect: str,
+    outcome: RefreshOutcome,
+    row: Row[tuple[object, ...]],
+    link_url: str,
+    totals: _Save,
+) -> None:
+    """Link a stored article to the refreshed source; the source's feed gains it, and so
+    does the source's category unless the article is in that category already."""
+    m = row._mapping
+    category = totals.category
+    if category is not None:
+        await ensure_category(conn, dialect, category, outcome.finished_at)
+    filed_before = category is None or await _in_category(conn, m["id"], m["category"], category)
+    if await _link(
+        conn, dialect, m["id"], outcome.source_id, link_url, outcome.finished_at, category
+    ):
+        # Already in 'latest'.
+        totals.changed.add(FeedKey(FeedKind.SOURCE, outcome.source_id))
+        if category is not None and not filed_before:
+            totals.changed.add(FeedKey(FeedKind.CATEGORY, category))
+
+
+async def _in_category(
+    conn: AsyncConnection, article_id: int, own_category: str | None, category: str
+) -> bool:
+    if own_category == category:
+        return True
+    found = await conn.scalar(
+        select(article_sources.c.source_id)
+        .where(article_sources.c.article_id == article_id, article_sources.c.category == category)
+        .limit(1)
+    )
+    return found is not None
+
+
+async def _link_listed(
+    conn: AsyncConnection, dialect: str, outcome: RefreshOutcome, totals: _Save
+) -> None:
+    """Link the known articles on the source's list pages that it does not list yet."""
+    if not outcome.listed_link_urls:
+        return
+    by_canonical, by_link = await _rows_by_url(conn, outcome.listed_link_urls)
+    rows = {url: by_canonical.get(url) or by_link.get(url) for url in outcome.listed_link_urls}
+    ids = sorted({row.id for row in rows.values() if row is not None})
+    linked: set[int] = set()
+    for part in chunks(ids):
+        linked.update(
+            await conn.scalars(
+                select(article_sources.c.article_id).where(
+                    article_sources.c.source_id == outcome.source_id,
+                    article_sources.c.article_id.in_(part),
+                )
+            )
+        )
+    for url in sorted(rows):
+        row = rows[url]
+        if row is not None and row.id not in linked:
+            linked.add(row.id)
+            await _join_source(conn, dialect, outcome, row, url, totals)
 
 
 async def _merge(
@@ -258,9 +341,7 @@ async def _merge(
     at = outcome.finished_at
     old = row._mapping
     article_id: int = old["id"]
-    if await _link(conn, dialect, article_id, outcome.source_id, article.link_url, at):
-        # Already in 'latest' and its category; only this source's feed gains an entry.
-        totals.changed.add(FeedKey(FeedKind.SOURCE, outcome.source_id))
+    await _join_source(conn, dialect, outcome, row, article.link_url, totals)
     values: dict[str, object] = {
         "last_checked_at": at,
         "etag": article.etag,
@@ -283,13 +364,20 @@ async def _merge(
             await ensure_category(conn, dialect, article.category, at)
         values.update(_content_fields(article), updated=max(at, article.published))
     await conn.execute(update(articles).where(articles.c.id == article_id).values(values))
-    listed_by = set(
-        await conn.scalars(
-            select(article_sources.c.source_id).where(article_sources.c.article_id == article_id)
+    links = (
+        await conn.execute(
+            select(article_sources.c.source_id, article_sources.c.category).where(
+                article_sources.c.article_id == article_id
+            )
         )
-    )
+    ).all()
     totals.updated += 1
-    totals.touch(listed_by, old["category"], article.category if edited else None)
+    totals.touch(
+        {link.source_id for link in links},
+        old["category"],
+        article.category if edited else None,
+        *(link.category for link in links),
+    )
 
 
 async def _mark_checked(conn: AsyncConnection, urls: Sequence[str], at: datetime) -> None:

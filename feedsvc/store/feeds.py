@@ -6,7 +6,20 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, false, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Subquery,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedQuery, FeedVersion, StoredArticle
@@ -204,8 +217,31 @@ def _entries_select(key: FeedKey) -> Select[tuple[object, ...]]:
     stmt = select(*cols).select_from(articles.join(sources, sources.c.id == articles.c.source_id))
     stmt = stmt.where(articles.c.hidden.is_(false()))  # hidden by an admin: in no feed
     if key.kind is FeedKind.CATEGORY:
-        stmt = stmt.where(articles.c.category == key.value)
+        stmt = stmt.where(in_category(key.value))
     return stmt
+
+
+def in_category(name: str) -> ColumnElement[bool]:
+    """An article is in its own category and in the category configured on each source
+    that links it."""
+    return or_(
+        articles.c.category == name,
+        articles.c.id.in_(
+            select(article_sources.c.article_id).where(article_sources.c.category == name)
+        ),
+    )
+
+
+def _category_members() -> Subquery:
+    """(article_id, category) for every category each article is in (see in_category)."""
+    return union(
+        select(articles.c.id.label("article_id"), articles.c.category.label("category")).where(
+            articles.c.category.is_not(None)
+        ),
+        select(article_sources.c.article_id, article_sources.c.category).where(
+            article_sources.c.category.is_not(None)
+        ),
+    ).subquery("members")
 
 
 async def feed_info(conn: AsyncConnection, key: FeedKey) -> FeedInfo | None:
@@ -256,7 +292,7 @@ async def feed_info(conn: AsyncConnection, key: FeedKey) -> FeedInfo | None:
             return None
         title, slug = key.value, slug_row.slug
         count = await conn.scalar(
-            select(func.count()).select_from(articles).where(articles.c.category == key.value)
+            select(func.count()).select_from(articles).where(in_category(key.value))
         )
         source_rows = await conn.execute(
             select(sources.c.id, sources.c.interval_seconds, sources.c.config_json)
@@ -266,7 +302,7 @@ async def feed_info(conn: AsyncConnection, key: FeedKey) -> FeedInfo | None:
                     articles, articles.c.id == article_sources.c.article_id
                 )
             )
-            .where(articles.c.category == key.value)
+            .where(in_category(key.value))
         )
     rows = source_rows.all()
     languages = {source_config_from_json(r.config_json, source_id=r.id).language for r in rows}
@@ -327,16 +363,17 @@ async def list_feeds(conn: AsyncConnection) -> list[FeedInfo]:
             interval_seconds=min(enabled_intervals, default=DEFAULT_INTERVAL_SECONDS),
         )
     ]
+    members = _category_members()
     category_rows = await conn.execute(
         select(
             categories.c.name,
             categories.c.slug,
-            func.count(func.distinct(articles.c.id)).label("n"),
+            func.count(func.distinct(members.c.article_id)).label("n"),
             func.min(sources.c.interval_seconds).label("interval"),
         )
         .select_from(
-            categories.join(articles, articles.c.category == categories.c.name)
-            .join(article_sources, article_sources.c.article_id == articles.c.id)
+            categories.join(members, members.c.category == categories.c.name)
+            .join(article_sources, article_sources.c.article_id == members.c.article_id)
             .join(sources, sources.c.id == article_sources.c.source_id)
         )
         .group_by(categories.c.name, categories.c.slug)

@@ -1,12 +1,13 @@
 """Sources remember how many links their list pages yielded and since when they drifted;
-each source's link to an article carries the category that source files it under.
+each source's link to an article carries the category configured on that source.
 
 Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-27
 
-Additive. Existing links take their article's category (what the category feeds showed
-before), and each source's link count is taken from its last run that saw links.
+Additive. Existing links get no category of their own (NULL: the article's own category,
+all that category feeds showed before), so every feed reads the same after the upgrade;
+each source's link count is taken from its last run that saw links.
 """
 
 from __future__ import annotations
@@ -37,10 +38,6 @@ def upgrade() -> None:
         batch.create_index(
             "ix_article_sources_category_article_id", ["category", "article_id"], unique=False
         )
-    op.execute(
-        "UPDATE article_sources SET category ="
-        " (SELECT articles.category FROM articles WHERE articles.id = article_sources.article_id)"
-    )
     op.execute(
         "UPDATE sources SET last_items_seen = COALESCE((SELECT fetch_runs.items_seen"
         " FROM fetch_runs WHERE fetch_runs.source_id = sources.id AND fetch_runs.items_seen > 0"
