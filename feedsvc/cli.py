@@ -314,13 +314,7 @@ def _source_line(
         assert configured is not None
         every = configured.interval_seconds
         return f"{sid:24} every {every:>6}s  not in the database yet (serve or refresh adds it)"
-    last_ok = state.last_success_at.isoformat() if state.last_success_at else "never"
-    line = (
-        f"{sid:24} every {state.config.interval_seconds:>6}s  "
-        f"next {state.next_check_at:%Y-%m-%d %H:%M:%S}  "
-        f"last ok {last_ok}  failures {state.error_count}"
-        + (f"  last error: {state.last_error}" if state.last_error else "")
-    )
+    line = source_line(state)
     if configured is None:
         if by_api:
             return line + "  [added through the admin API]"
@@ -330,6 +324,19 @@ def _source_line(
     if configured != state.config:
         return line + "  [changed in the file: a sync applies it]"
     return line
+
+
+def source_line(state: SourceState) -> str:
+    """One stored source's schedule state (drift included), as ``feedsvc sources`` prints
+    it before its notes; the caller redacts credentials."""
+    last_ok = state.last_success_at.isoformat() if state.last_success_at else "never"
+    drift = f"  DRIFT since {state.drift_since.isoformat()}" if state.drift_since else ""
+    return (
+        f"{state.config.id:24} every {state.config.interval_seconds:>6}s  "
+        f"next {state.next_check_at:%Y-%m-%d %H:%M:%S}  "
+        f"last ok {last_ok}  failures {state.error_count}{drift}"
+        + (f"  last error: {state.last_error}" if state.last_error else "")
+    )
 
 
 async def _migrate(config: AppConfig) -> int:
