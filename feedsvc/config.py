@@ -108,7 +108,9 @@ class Settings:
         "free for any worker",
     )
     max_backoff: int = setting(
-        6 * 3600, "cap in seconds on the exponential back-off after failures"
+        6 * 3600,
+        "cap in seconds on the wait after a failure (back-off, a site's Retry-After); "
+        "the wait after a permanent one (404, blocked address, too large)",
     )
     jitter: float = setting(0.1, "fraction of the interval added at random to spread refreshes")
     extract_workers: int = setting(
