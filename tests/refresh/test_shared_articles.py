@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from refresh_site import NewsSite, harness, source_yaml
+from refresh_site import Harness, NewsSite, harness, source_yaml
 
 from feedsvc.models import FeedKind
 
@@ -35,28 +35,26 @@ async def test_a_second_source_gets_the_article_and_its_category(
         assert feeds["财经"] == 2 and feeds["体育"] == 2 and feeds["Latest"] == 3
 
 
+async def versions(h: Harness) -> dict[str, int]:
+    return {
+        "latest": await h.version(FeedKind.LATEST),
+        "财经": await h.version(FeedKind.CATEGORY, "财经"),
+        "a": await h.version(FeedKind.SOURCE, "a"),
+        "b": await h.version(FeedKind.SOURCE, "b"),
+        "体育": await h.version(FeedKind.CATEGORY, "体育"),
+    }
+
+
 async def test_linking_bumps_exactly_the_feeds_that_changed(
     tmp_path: Path, database_url: str
 ) -> None:
     site = NewsSite(lists={"a": [1, 2], "b": [], "c": []})
     async with harness(tmp_path, SOURCES, database_url=database_url, site=site) as h:
         await h.refresh("a")
-        before = {
-            "latest": await h.version(FeedKind.LATEST),
-            "财经": await h.version(FeedKind.CATEGORY, "财经"),
-            "a": await h.version(FeedKind.SOURCE, "a"),
-            "b": await h.version(FeedKind.SOURCE, "b"),
-            "体育": await h.version(FeedKind.CATEGORY, "体育"),
-        }
+        before = await versions(h)
         site.lists["b"] = [2]  # b now lists an article a stored first, and nothing new
         await h.refresh("b")
-        after = {
-            "latest": await h.version(FeedKind.LATEST),
-            "财经": await h.version(FeedKind.CATEGORY, "财经"),
-            "a": await h.version(FeedKind.SOURCE, "a"),
-            "b": await h.version(FeedKind.SOURCE, "b"),
-            "体育": await h.version(FeedKind.CATEGORY, "体育"),
-        }
+        after = await versions(h)
         assert after == {**before, "b": before["b"] + 1, "体育": before["体育"] + 1}
         assert await h.entries(FeedKind.CATEGORY, "体育") == ["2.html"]
 
