@@ -18,7 +18,8 @@ from feedsvc.models import (
     RefreshOutcome,
     SaveResult,
 )
-from feedsvc.store.feeds import bump_versions, ensure_category
+from feedsvc.store.categories import ensure_category, holds
+from feedsvc.store.feeds import bump_versions
 from feedsvc.store.schema import (
     article_links,
     article_sources,
@@ -280,7 +281,7 @@ async def _join_source(
     category = totals.category
     if category is not None:
         await ensure_category(conn, dialect, category, outcome.finished_at)
-    filed_before = category is None or await _in_category(conn, m["id"], m["category"], category)
+    filed_before = category is None or await holds(conn, category, m["id"])
     if await _link(
         conn, dialect, m["id"], outcome.source_id, link_url, outcome.finished_at, category
     ):
@@ -288,19 +289,6 @@ async def _join_source(
         totals.changed.add(FeedKey(FeedKind.SOURCE, outcome.source_id))
         if category is not None and not filed_before:
             totals.changed.add(FeedKey(FeedKind.CATEGORY, category))
-
-
-async def _in_category(
-    conn: AsyncConnection, article_id: int, own_category: str | None, category: str
-) -> bool:
-    if own_category == category:
-        return True
-    found = await conn.scalar(
-        select(article_sources.c.source_id)
-        .where(article_sources.c.article_id == article_id, article_sources.c.category == category)
-        .limit(1)
-    )
-    return found is not None
 
 
 async def _link_listed(

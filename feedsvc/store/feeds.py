@@ -1,4 +1,4 @@
-"""The read side of feeds, plus the version bumps and categories that writes maintain."""
+"""The read side of feeds, plus the version bumps that writes maintain."""
 
 from __future__ import annotations
 
@@ -6,24 +6,12 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import (
-    ColumnElement,
-    Row,
-    Select,
-    Subquery,
-    and_,
-    case,
-    false,
-    func,
-    literal,
-    or_,
-    select,
-    union,
-)
+from sqlalchemy import ColumnElement, Row, Select, and_, case, false, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedQuery, FeedVersion, StoredArticle
-from feedsvc.store.codec import category_slug, source_config_from_json
+from feedsvc.store.categories import category_members, in_category
+from feedsvc.store.codec import source_config_from_json
 from feedsvc.store.schema import article_sources, articles, categories, feed_versions, sources
 from feedsvc.store.sql import insert
 from feedsvc.store.types import UTCDateTime
@@ -33,7 +21,6 @@ from feedsvc.store.types import UTCDateTime
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The interval reported for a feed with no sources at all (an empty 'latest').
 DEFAULT_INTERVAL_SECONDS = 3600
-MAX_SLUG_SUFFIX = 100
 # LIKE's wildcards and its escape character, matched literally in a ?q= search.
 _LIKE_SPECIAL = re.compile(r"[\\%_]")
 
@@ -61,37 +48,6 @@ async def bump_versions(
             },
         )
         await conn.execute(stmt)
-
-
-async def ensure_category(conn: AsyncConnection, dialect: str, name: str, now: datetime) -> None:
-    """Create the category if missing, with a unique slug (``-2``, ``-3`` … on collision)."""
-    exists = await conn.scalar(select(categories.c.name).where(categories.c.name == name))
-    if exists is not None:
-        return
-    base = category_slug(name)
-    for attempt in range(1, MAX_SLUG_SUFFIX + 1):
-        slug = None if base is None else (base if attempt == 1 else f"{base}-{attempt}")
-        # DO NOTHING (no target) absorbs a concurrent insert of the same name or slug.
-        await conn.execute(
-            insert(dialect, categories)
-            .values(name=name, slug=slug, created_at=now)
-            .on_conflict_do_nothing()
-        )
-        if await conn.scalar(select(categories.c.name).where(categories.c.name == name)):
-            return
-        if slug is None:
-            break
-    raise RuntimeError(f"category {name!r}: could not allocate a unique slug from {base!r}")
-
-
-async def resolve_category(conn: AsyncConnection, name_or_slug: str) -> str | None:
-    name = await conn.scalar(select(categories.c.name).where(categories.c.name == name_or_slug))
-    if name is not None:
-        return str(name)
-    name = await conn.scalar(
-        select(categories.c.name).where(categories.c.slug == name_or_slug.lower())
-    )
-    return None if name is None else str(name)
 
 
 async def feed_version(conn: AsyncConnection, key: FeedKey) -> FeedVersion | None:
@@ -221,29 +177,6 @@ def _entries_select(key: FeedKey) -> Select[tuple[object, ...]]:
     return stmt
 
 
-def in_category(name: str) -> ColumnElement[bool]:
-    """An article is in its own category and in the category configured on each source
-    that links it."""
-    return or_(
-        articles.c.category == name,
-        articles.c.id.in_(
-            select(article_sources.c.article_id).where(article_sources.c.category == name)
-        ),
-    )
-
-
-def _category_members() -> Subquery:
-    """(article_id, category) for every category each article is in (see in_category)."""
-    return union(
-        select(articles.c.id.label("article_id"), articles.c.category.label("category")).where(
-            articles.c.category.is_not(None)
-        ),
-        select(article_sources.c.article_id, article_sources.c.category).where(
-            article_sources.c.category.is_not(None)
-        ),
-    ).subquery("members")
-
-
 async def feed_info(conn: AsyncConnection, key: FeedKey) -> FeedInfo | None:
     """One feed's listing data without aggregating every feed: what a feed response
     needs (title, slug, language, refresh interval). None for an unknown feed.
@@ -363,7 +296,7 @@ async def list_feeds(conn: AsyncConnection) -> list[FeedInfo]:
             interval_seconds=min(enabled_intervals, default=DEFAULT_INTERVAL_SECONDS),
         )
     ]
-    members = _category_members()
+    members = category_members()
     category_rows = await conn.execute(
         select(
             categories.c.name,

@@ -38,6 +38,7 @@ from feedsvc.models import (
 from feedsvc.pause_points import pause_point_async
 from feedsvc.store import admin as _admin
 from feedsvc.store import articles as _articles
+from feedsvc.store import categories as _categories
 from feedsvc.store import feeds as _feeds
 from feedsvc.store import migrate as _migrate
 from feedsvc.store import sources as _sources
@@ -391,4 +392,4 @@ class Store:
     async def resolve_category(self, name_or_slug: str) -> str | None:
         """The category's name, given its exact name or its slug (case-insensitive)."""
         async with self._read() as conn:
-            return await _feeds.resolve_category(conn, name_or_slug)
+            return await _categories.resolve_category(conn, name_or_slug)
