@@ -25,13 +25,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from feedsvc.config import Settings
-from feedsvc.errors import (
-    ExtractError,
-    FeedsvcError,
-    FetchError,
-    LeaseLostError,
-    ListDriftError,
-)
+from feedsvc.errors import ExtractError, FeedsvcError, FetchError, LeaseLostError, ListDriftError
 from feedsvc.extract import extract_article, extract_list
 from feedsvc.extract.zone import ZoneChoice, choose_zone
 from feedsvc.fetch import Fetcher
