@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from feedsvc.config import Settings
-from feedsvc.errors import ExtractError, FeedsvcError, FetchError, LeaseLostError, ListDriftError
+from feedsvc.errors import ExtractError, FetchError, LeaseLostError, ListDriftError
 from feedsvc.extract import extract_article, extract_list
 from feedsvc.extract.zone import ZoneChoice, choose_zone
 from feedsvc.fetch import Fetcher
@@ -34,7 +34,6 @@ from feedsvc.models import (
     ExtractedArticle,
     FeedKey,
     FetchResult,
-    FetchRun,
     FetchStatus,
     KnownArticle,
     ListItem,
@@ -49,8 +48,9 @@ from feedsvc.models import (
 from feedsvc.normalize import normalize_article, normalize_url
 from feedsvc.pause_points import pause_point
 from feedsvc.redact import redact_credentials
+from feedsvc.refresh.failures import record_failure
 from feedsvc.refresh.offload import JobFailed, Offloader
-from feedsvc.refresh.policy import backoff, jittered, next_check, retry_hint
+from feedsvc.refresh.policy import next_check
 from feedsvc.store import Store
 
 log = logging.getLogger(__name__)
@@ -407,7 +407,8 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
         log.warning("%s", exc)
         return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=str(exc))
     except Exception as exc:
-        return await _record_failure(ctx, state, started, t0, exc)
+        message = await record_failure(ctx, state, started, exc)
+        return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=message)
     if saved.feeds_changed and ctx.on_feeds_changed is not None:
         try:
             await ctx.on_feeds_changed(saved.feeds_changed)
@@ -427,41 +428,3 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
     if scan.zone is not None:
         log.debug("%s: page times in %s (%s)", source.id, scan.zone.name, scan.zone.evidence)
     return report
-
-
-async def _record_failure(
-    ctx: RefreshContext, state: SourceState, started: datetime, t0: float, exc: Exception
-) -> RefreshReport:
-    source = state.config
-    if isinstance(exc, FeedsvcError):
-        message = str(exc)
-    else:
-        message = redact_credentials(f"unexpected {type(exc).__name__}: {exc}")
-        log.exception("source %s failed unexpectedly", source.id)
-    finished = ctx.now()
-    plan = backoff(
-        retry_hint(exc),
-        interval_seconds=source.interval_seconds,
-        error_count=state.error_count + 1,
-        max_backoff_seconds=ctx.settings.max_backoff,
-    )
-    log.warning("source %s failed: %s (%s)", source.id, message, plan.why)
-    try:
-        await ctx.store.record_failure(
-            source.id,
-            ctx.owner,
-            error=f"{message} ({plan.why})",
-            finished_at=finished,
-            next_check_at=jittered(finished, plan.seconds, ctx.settings.jitter),
-            drift=isinstance(exc, ListDriftError),
-            run=FetchRun(
-                source_id=source.id,
-                started_at=started,
-                finished_at=finished,
-                status=FetchStatus.FAILED,
-                error=message,
-            ),
-        )
-    except LeaseLostError as lost:
-        log.warning("%s", lost)
-    return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=message)
