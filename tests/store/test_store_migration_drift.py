@@ -1,17 +1,17 @@
-"""Migration 0003 (source drift state, a category per source link) upgrades a 0002
+"""Migration 0004 (source drift state, a category per source link) upgrades a 0003
 database that holds data, on both engines, leaving every feed as it was."""
 
 from __future__ import annotations
 
-from store_factories import T0, article, at, config, outcome
+from store_factories import T0, article, at, config, migrate_to, outcome, table_columns
 
 from feedsvc.models import FeedKey, FeedKind
 from feedsvc.store import Store
-from feedsvc.store.migrate import downgrade, head_revision, upgrade
+from feedsvc.store.migrate import head_revision
 
 
-async def test_upgrade_from_0002_keeps_feeds_and_takes_link_counts_from_runs(
-    store: Store,
+async def test_upgrade_from_0003_keeps_feeds_and_takes_link_counts_from_runs(
+    store: Store, database_url: str
 ) -> None:
     await store.sync_sources([config("a", category="财经"), config("b")], T0)
     await store.claim_source("a", "w", T0, 60)
@@ -19,11 +19,11 @@ async def test_upgrade_from_0002_keeps_feeds_and_takes_link_counts_from_runs(
     keys = [FeedKey(FeedKind.LATEST), FeedKey(FeedKind.CATEGORY, "财经")]
     before = {k: await store.feed_entries(k, 10) for k in keys}
 
-    async with store.engine.begin() as conn:
-        await conn.run_sync(downgrade, "0002")
-    async with store.engine.begin() as conn:
-        await conn.run_sync(upgrade, "head")
-    assert await store.schema_revision() == head_revision()
+    await migrate_to(database_url, "0003")
+    assert "drift_since" not in await table_columns(store, "sources")
+    assert "category" not in await table_columns(store, "article_sources")
+    await migrate_to(database_url, "head")
+    assert await store.schema_revision() == head_revision() == "0004"
 
     assert {k: await store.feed_entries(k, 10) for k in keys} == before
     a, b = await store.list_sources()
