@@ -14,9 +14,6 @@ from typing import Literal
 from feedsvc.models import SourceConfig
 
 ManagedBy = Literal["file", "api"]
-# The refresh error that means "the list used to give links and now gives none" when the
-# source has succeeded before: the page changed its layout (drift).
-DRIFT_MARK = "no article links found on the list page"
 
 
 def source_etag(config_json: str, enabled: bool) -> str:

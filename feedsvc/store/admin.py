@@ -13,7 +13,6 @@ from sqlalchemy import Row, RowMapping, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.adminmodels import (
-    DRIFT_MARK,
     AdminSource,
     ArticleFilter,
     ArticleSummary,
@@ -24,6 +23,7 @@ from feedsvc.adminmodels import (
 )
 from feedsvc.errors import ConflictError, NotFoundError, StaleWriteError
 from feedsvc.models import FeedKey, FeedKind, SourceConfig
+from feedsvc.store.categories import in_category
 from feedsvc.store.codec import source_config_from_json, source_config_to_json
 from feedsvc.store.feeds import bump_versions, older_than, text_matches
 from feedsvc.store.schema import article_sources, articles, audit, sources
@@ -35,7 +35,6 @@ def _admin_source(row: Row[Any], items: int) -> AdminSource:
     m = row._mapping
     failures = int(m["error_count"])
     last_error = m["last_error"]
-    drift = bool(failures and m["last_success_at"] and last_error and DRIFT_MARK in str(last_error))
     return AdminSource(
         config=source_config_from_json(m["config_json"], source_id=m["id"]),
         enabled=bool(m["enabled"]),
@@ -46,7 +45,7 @@ def _admin_source(row: Row[Any], items: int) -> AdminSource:
             consecutive_failures=failures,
             next_run=m["next_check_at"] if m["enabled"] else None,
             last_error=last_error,
-            drift=drift,
+            drift=m["drift_since"] is not None,  # set by a ListDriftError (store/sources.py)
             last_attempt=m["last_attempt_at"],
             items=items,
         ),
@@ -223,7 +222,7 @@ async def list_articles(conn: AsyncConnection, query: ArticleFilter) -> list[Art
         )
         stmt = stmt.where(articles.c.id.in_(linked))
     if query.category is not None:
-        stmt = stmt.where(articles.c.category == query.category)
+        stmt = stmt.where(in_category(query.category))
     if query.text:
         stmt = stmt.where(text_matches(query.text))
     if query.after is not None:
@@ -253,12 +252,17 @@ async def set_hidden(
         raise NotFoundError(f"no article {article_id!r}")
     if bool(row.hidden) != hidden:
         await conn.execute(update(articles).where(articles.c.id == row.id).values(hidden=hidden))
-        linked = await conn.execute(
-            select(article_sources.c.source_id).where(article_sources.c.article_id == row.id)
-        )
-        keys = [FeedKey(FeedKind.LATEST), *(FeedKey(FeedKind.SOURCE, s) for (s,) in linked)]
-        if row.category is not None:
-            keys.append(FeedKey(FeedKind.CATEGORY, row.category))
+        linked = (
+            await conn.execute(
+                select(article_sources.c.source_id, article_sources.c.category).where(
+                    article_sources.c.article_id == row.id
+                )
+            )
+        ).all()
+        keys = [FeedKey(FeedKind.LATEST), *(FeedKey(FeedKind.SOURCE, s) for s, _ in linked)]
+        # Its own category and each linking source's (categories.in_category).
+        for category in {row.category, *(c for _, c in linked)} - {None}:
+            keys.append(FeedKey(FeedKind.CATEGORY, category))
         await bump_versions(conn, dialect, keys, now)
         before, after = json.dumps({"hidden": bool(row.hidden)}), json.dumps({"hidden": hidden})
         action = "article.hide" if hidden else "article.unhide"

@@ -29,6 +29,8 @@ async def test_drift_keeps_the_feed_and_flags_the_source(tmp_path: Path, databas
         assert "/news/: list page yielded no items (it yielded 3 before)" in state.last_error
         line = source_line(state)
         assert "DRIFT since" in line and "yielded 3 before" in line
+        (admin,) = await h.store.admin_sources("s")
+        assert admin.health.drift  # the admin API reads the same flag
         # Nothing deleted or hidden; no feed changed.
         assert await h.entries(FeedKind.SOURCE, "s") == ["1.html", "2.html", "3.html"]
         assert await h.entries(FeedKind.CATEGORY, "本地") == ["1.html", "2.html", "3.html"]
@@ -45,4 +47,6 @@ async def test_drift_keeps_the_feed_and_flags_the_source(tmp_path: Path, databas
         state = await h.state("s")
         assert state.drift_since is None and state.last_error is None
         assert "DRIFT" not in source_line(state)
+        (admin,) = await h.store.admin_sources("s")
+        assert not admin.health.drift
         assert state.last_items_seen == 1

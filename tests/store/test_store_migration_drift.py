@@ -1,4 +1,4 @@
-"""Migration 0004 (source drift state, a category per source link) upgrades a 0003
+"""Migration 0006 (source drift state, a category per source link) upgrades a 0005
 database that holds data, on both engines, leaving every feed as it was."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from feedsvc.store import Store
 from feedsvc.store.migrate import head_revision
 
 
-async def test_upgrade_from_0003_keeps_feeds_and_takes_link_counts_from_runs(
+async def test_upgrade_from_0005_keeps_feeds_and_takes_link_counts_from_runs(
     store: Store, database_url: str
 ) -> None:
     await store.sync_sources([config("a", category="财经"), config("b")], T0)
@@ -19,11 +19,11 @@ async def test_upgrade_from_0003_keeps_feeds_and_takes_link_counts_from_runs(
     keys = [FeedKey(FeedKind.LATEST), FeedKey(FeedKind.CATEGORY, "财经")]
     before = {k: await store.feed_entries(k, 10) for k in keys}
 
-    await migrate_to(database_url, "0003")
+    await migrate_to(database_url, "0005")
     assert "drift_since" not in await table_columns(store, "sources")
     assert "category" not in await table_columns(store, "article_sources")
     await migrate_to(database_url, "head")
-    assert await store.schema_revision() == head_revision() == "0004"
+    assert await store.schema_revision() == head_revision() == "0006"
 
     assert {k: await store.feed_entries(k, 10) for k in keys} == before
     a, b = await store.list_sources()

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from store_factories import T0, article, at, config, outcome
 
+from feedsvc.adminmodels import ArticleFilter
 from feedsvc.models import FeedKey, FeedKind
 from feedsvc.store import Store
 
@@ -49,3 +50,21 @@ async def test_an_unknown_listed_url_is_ignored(store: Store) -> None:
     saved = await store.save_refresh(listed)
     assert saved.feeds_changed == ()
     assert await store.feed_version(SPORT) is None
+
+
+async def test_hiding_a_shared_article_bumps_every_category_holding_it(store: Store) -> None:
+    await store.sync_sources([config("a"), config("b", category="体育")], T0)
+    await store.claim_source("a", "w", T0, 60)
+    await store.save_refresh(outcome("a", "w", at(1), article("x")))
+    await store.claim_source("b", "w", at(2), 60)
+    await store.save_refresh(
+        replace(outcome("b", "w", at(3)), listed_link_urls=(article("x").link_url,))
+    )
+    found = await store.list_articles(ArticleFilter(category="体育"))
+    assert [a.url for a in found] == [article("x").canonical_url]
+
+    keys = (SPORT, MONEY, FeedKey(FeedKind.SOURCE, "a"), FeedKey(FeedKind.SOURCE, "b"))
+    before = await _versions(store, *keys)
+    await store.set_article_hidden("x", True, actor="test", now=at(4))
+    assert await _versions(store, *keys) == {k: v + 1 for k, v in before.items()}
+    assert await store.feed_entries(SPORT, 10) == []
