@@ -125,7 +125,7 @@ article_sources = Table(
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     Column("source_id", Text, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
     Column("first_seen", UTCDateTime, nullable=False),
-    # The category configured on this source when it linked the article (migration 0004);
+    # The category configured on this source when it linked the article (migration 0006);
     # NULL: none. An article is in its own category and in each of its links' categories.
     Column("category", Text, ForeignKey("categories.name")),
     PrimaryKeyConstraint("article_id", "source_id"),
