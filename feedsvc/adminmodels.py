@@ -31,6 +31,7 @@ class SourceHealth:
     drift: bool
     last_attempt: datetime | None = None
     items: int = 0  # articles the source has found so far
+    zone: str | None = None  # "ZONE: evidence" its page times were last read in
 
 
 @dataclass(frozen=True)

@@ -335,6 +335,7 @@ def source_line(state: SourceState) -> str:
         f"{state.config.id:24} every {state.config.interval_seconds:>6}s  "
         f"next {state.next_check_at:%Y-%m-%d %H:%M:%S}  "
         f"last ok {last_ok}  failures {state.error_count}{drift}"
+        + (f"  times in {state.zone}" if state.zone else "")
         + (f"  last error: {state.last_error}" if state.last_error else "")
     )
 

@@ -167,6 +167,7 @@ class SourceState:
     lease_heartbeat_at: datetime | None = None  # last sign of life of the lease's refresh
     last_items_seen: int = 0  # links found the last time its list pages were parsed
     drift_since: datetime | None = None  # its list pages stopped yielding links then
+    zone: str | None = None  # "ZONE: evidence" its page times were last read in
 
 
 @dataclass(frozen=True)
@@ -309,6 +310,7 @@ class RefreshOutcome:
     backfilled: bool = False
     items_seen: int = 0
     errors: tuple[str, ...] = ()  # per-article problems that did not fail the source
+    zone: str | None = None  # "ZONE: evidence" of the list page's naive times (None: kept)
     dropped: tuple[DroppedLink, ...] = ()  # links found but not stored this time, and why
 
 

@@ -87,6 +87,10 @@ class ZoneChoice:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.name)
 
+    def describe(self) -> str:
+        """``Asia/Shanghai: host www.wfcmw.cn (.cn)``, as stored in the source's state."""
+        return f"{self.name}: {self.evidence}"
+
 
 def choose_zone(
     page_url: str,

@@ -401,6 +401,7 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
             items_seen=len(links),
             errors=tuple(found.errors),
             dropped=tuple(dropped),
+            zone=scan.zone.describe() if scan.zone is not None else None,
         )
         saved = await ctx.store.save_refresh(outcome)
     except LeaseLostError as exc:

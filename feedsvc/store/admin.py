@@ -48,6 +48,7 @@ def _admin_source(row: Row[Any], items: int) -> AdminSource:
             drift=m["drift_since"] is not None,  # set by a ListDriftError (store/sources.py)
             last_attempt=m["last_attempt_at"],
             items=items,
+            zone=m["zone"],
         ),
         created_at=m["created_at"],
         updated_at=m["updated_at"],

@@ -118,6 +118,8 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
     }
     if outcome.items_seen > 0:
         schedule["last_items_seen"] = outcome.items_seen
+    if outcome.zone is not None:
+        schedule["zone"] = outcome.zone
     if outcome.backfilled:
         schedule["backfilled"] = True
     # First, so a lost lease raises before anything is written.

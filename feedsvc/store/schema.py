@@ -64,6 +64,8 @@ sources = Table(
     # a list that yields none after yielding some has drifted, since drift_since.
     Column("last_items_seen", Integer, nullable=False, server_default=text("0")),
     Column("drift_since", UTCDateTime),
+    # migration 0008: "Asia/Shanghai: page text in Chinese (…)", the last refresh's zone.
+    Column("zone", Text),
 )
 Index(None, sources.c.enabled, sources.c.next_check_at)
 

@@ -40,6 +40,7 @@ def source_state(row: Row[tuple[object, ...]]) -> SourceState:
         lease_heartbeat_at=m["lease_heartbeat_at"],
         last_items_seen=m["last_items_seen"],
         drift_since=m["drift_since"],
+        zone=m["zone"],
     )
 
 

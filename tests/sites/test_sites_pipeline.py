@@ -82,6 +82,9 @@ async def test_chinese_page_times_are_right_with_no_zone_configured(
         assert report.status is FetchStatus.OK, report
         assert report.zone is not None and report.zone.name == "Asia/Shanghai", report.zone
         assert "Chinese" in report.zone.evidence
+        # ... and the choice is kept in the source's schedule state, with its evidence.
+        (state,) = await p.store.list_sources()
+        assert state.zone is not None and state.zone.startswith("Asia/Shanghai: page text in")
         parsed = await p.feed(f"/feeds/sources/{site.name}.atom")
         got = [datetime.fromisoformat(e.published) for e in parsed.entries]
         assert got == [a.published for a in site.articles]

@@ -91,6 +91,7 @@ _HEALTH: Schema = {
         "drift": {"type": "boolean"},
         "last_attempt": _TIME,
         "items": {"type": "integer"},
+        "zone": _nullable("string"),
     },
 }
 _ARTICLE: Schema = {

@@ -39,6 +39,7 @@ def source_json(source: AdminSource) -> dict[str, Any]:
             "drift": health.drift,
             "last_attempt": iso(health.last_attempt),
             "items": health.items,
+            "zone": health.zone,
         },
         "links": {
             "self": source_url(source.config.id),
