@@ -27,6 +27,7 @@ from feedsvc.feeds.entries import build_entries, entry_author, entry_contributor
 from feedsvc.feeds.entries import feed_language as feed_language_of
 from feedsvc.feeds.language import language_tag
 from feedsvc.feeds.safety import article_html, http_url, required_http_url, required_text
+from feedsvc.feeds.stylesheet import xml_document
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
 from feedsvc.models import FeedKey, StoredArticle
 
@@ -36,7 +37,7 @@ ATOM_MEDIA_TYPE: Final = "application/atom+xml"
 
 # Bump when the rendered bytes change for the same data (new element, different layout):
 # it is part of every ETag, so caches everywhere notice a new rendering.
-RENDER_REVISION: Final = 3
+RENDER_REVISION: Final = 4
 
 # A fixed table rather than the ``mimetypes`` module, whose answers depend on the host's
 # /etc/mime.types: replicas must render identical bytes.
@@ -78,6 +79,8 @@ class FeedDocument:
     first_url: str | None = None
     next_url: str | None = None
     hub_url: str | None = None  # a WebSub hub; advertised with rel="hub" when set
+    # The XSLT that browsers apply (feeds/stylesheet.py); None = no processing instruction.
+    stylesheet_url: str | None = None
 
 
 def render_atom(doc: FeedDocument, entries: Sequence[StoredArticle]) -> bytes:
@@ -96,7 +99,7 @@ def render_atom(doc: FeedDocument, entries: Sequence[StoredArticle]) -> bytes:
         lambda article: fragments.entry_element(article, feed_language, _entry_element),
     )
     root.extend(elements)
-    body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    body = xml_document(root, doc.stylesheet_url)
     check_atom(body, key=str(doc.key), expected_entries=len(elements))
     return body
 

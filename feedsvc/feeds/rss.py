@@ -32,6 +32,7 @@ from feedsvc.feeds.safety import (
     required_text,
     text_as_html,
 )
+from feedsvc.feeds.stylesheet import xml_document
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
 from feedsvc.models import StoredArticle
 
@@ -67,7 +68,7 @@ def render_rss(doc: FeedDocument, entries: Sequence[StoredArticle]) -> bytes:
             _atom_link(channel, rel, href, None)
     items = build_entries(doc.key, "rss", ordered, _item)
     channel.extend(items)
-    body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    body = xml_document(root, doc.stylesheet_url)
     check_rss(body, key=str(doc.key), expected_items=len(items))
     return body
 

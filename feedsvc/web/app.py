@@ -10,6 +10,7 @@ from aiohttp import web
 
 from feedsvc.config import Settings
 from feedsvc.feeds.cache import FeedCache
+from feedsvc.feeds.stylesheet import STYLESHEET_PATH
 from feedsvc.lograte import RateLimitFilter, rate_limit
 from feedsvc.web import feeds, health, index, opml
 from feedsvc.web.api import ApiContext, add_api
@@ -102,6 +103,7 @@ def _add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/opml", opml.opml, name="opml")
     router.add_get("/healthz", health.healthz, name="healthz")
     router.add_get("/readyz", health.readyz, name="readyz")
+    router.add_get(STYLESHEET_PATH, feeds.feed_stylesheet, name="feed_stylesheet")
     fmt = feeds.FORMAT_PATTERN
     router.add_get(f"/feeds/latest.{fmt}", feeds.latest_feed, name="latest_feed")
     router.add_get(

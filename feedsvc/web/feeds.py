@@ -22,6 +22,12 @@ from feedsvc.feeds.budget import render_within
 from feedsvc.feeds.cache import RenderedFeed, feed_etag
 from feedsvc.feeds.formats import FeedFormat
 from feedsvc.feeds.render import FeedDocument
+from feedsvc.feeds.stylesheet import (
+    STYLESHEET_PATH,
+    XSLT_MEDIA_TYPE,
+    stylesheet_bytes,
+    stylesheet_etag,
+)
 from feedsvc.models import (
     EntryCursor,
     FeedInfo,
@@ -49,7 +55,7 @@ from feedsvc.web.query import (
     parse_limit,
 )
 from feedsvc.web.reader import FeedReader
-from feedsvc.web.responses import Validators, link_header, text_response
+from feedsvc.web.responses import Validators, asset_response, link_header, text_response
 from feedsvc.web.urls import absolute_url, feed_path
 
 __all__ = ["parse_limit", "serve_feed"]
@@ -59,6 +65,8 @@ __all__ = ["parse_limit", "serve_feed"]
 MAX_AGE_CAP = 3600
 
 FORMAT_PATTERN = "{fmt:atom|rss|json}"
+# The stylesheet changes only with a feedsvc upgrade; a day, then revalidation by ETag.
+STYLESHEET_MAX_AGE = 86400
 
 
 async def latest_feed(request: web.Request) -> web.StreamResponse:
@@ -85,6 +93,17 @@ async def source_feed(request: web.Request) -> web.StreamResponse:
     answer = prepared_answer(request, token)
     key = FeedKey(FeedKind.SOURCE, request.match_info["source_id"])
     return answer or await serve_feed(request, key, token)
+
+
+async def feed_stylesheet(request: web.Request) -> web.Response:
+    """The XSLT named by every Atom and RSS feed (feeds/stylesheet.py)."""
+    return asset_response(
+        request,
+        stylesheet_bytes(),
+        content_type=XSLT_MEDIA_TYPE,
+        etag=stylesheet_etag(),
+        max_age=STYLESHEET_MAX_AGE,
+    )
 
 
 def prepared_answer(request: web.Request, token: object) -> web.Response | None:
@@ -223,6 +242,7 @@ def feed_document(
         first_url=first_url if parsed.query.before is not None else None,
         next_url=next_url,
         hub_url=(settings.websub_hub or None) if parsed.is_plain else None,
+        stylesheet_url=absolute_url(settings, STYLESHEET_PATH),
     )
 
 

@@ -56,14 +56,23 @@ def is_not_modified(request: web.BaseRequest, validators: Validators) -> bool:
     if request.method not in (hdrs.METH_GET, hdrs.METH_HEAD):
         return False
     if hdrs.IF_NONE_MATCH in request.headers:
-        tags = request.if_none_match or ()
-        ours = {_opaque(validators.etag), _opaque(gzip_etag(validators.etag))}
-        # Weak comparison (§8.8.3.2): a W/ prefix on the client's tag does not matter.
-        return any(tag.value == "*" or tag.value in ours for tag in tags)
+        return _none_match(request, validators.etag, gzip_etag(validators.etag))
     since = request.if_modified_since
     if since is None or since > datetime.now(UTC):
         return False  # absent, unparseable or in the future: §13.1.3 says ignore it
     return http_seconds(validators.last_modified) <= since
+
+
+def asset_response(
+    request: web.BaseRequest, body: bytes, *, content_type: str, etag: str, max_age: int
+) -> web.Response:
+    """A static file shipped with feedsvc (the feed stylesheet): public caching for
+    ``max_age`` seconds, then revalidation with ``etag`` (304 on a match)."""
+    headers = {**COMMON_HEADERS, hdrs.CACHE_CONTROL: f"public, max-age={max_age}", hdrs.ETAG: etag}
+    conditional = request.method in (hdrs.METH_GET, hdrs.METH_HEAD)
+    if conditional and hdrs.IF_NONE_MATCH in request.headers and _none_match(request, etag):
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=body, content_type=content_type, charset="utf-8", headers=headers)
 
 
 def link_header(links: Mapping[str, str]) -> str:
@@ -99,6 +108,14 @@ def json_response(data: Mapping[str, object], *, status: int) -> web.Response:
     return web.json_response(
         dict(data), status=status, headers={**COMMON_HEADERS, hdrs.CACHE_CONTROL: "no-store"}
     )
+
+
+def _none_match(request: web.BaseRequest, *etags: str) -> bool:
+    """Whether ``If-None-Match`` names one of ``etags`` (or ``*``)."""
+    tags = request.if_none_match or ()
+    ours = {_opaque(etag) for etag in etags}
+    # Weak comparison (§8.8.3.2): a W/ prefix on the client's tag does not matter.
+    return any(tag.value == "*" or tag.value in ours for tag in tags)
 
 
 def _opaque(etag: str) -> str:
