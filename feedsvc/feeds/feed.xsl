@@ -11,7 +11,15 @@
     exclude-result-prefixes="atom dc">
   <xsl:output method="html" encoding="UTF-8" indent="yes" doctype-system="about:legacy-compat"/>
 
-  <xsl:variable name="feed" select="/atom:feed | /rss/channel"/>
+  <!-- RSS titles and descriptions are HTML: our renderer escapes plain text for them. -->
+  <xsl:variable name="title">
+    <xsl:value-of select="/atom:feed/atom:title"/>
+    <xsl:call-template name="html-text"><xsl:with-param name="text" select="/rss/channel/title"/></xsl:call-template>
+  </xsl:variable>
+  <xsl:variable name="subtitle">
+    <xsl:value-of select="/atom:feed/atom:subtitle"/>
+    <xsl:call-template name="html-text"><xsl:with-param name="text" select="/rss/channel/description"/></xsl:call-template>
+  </xsl:variable>
   <xsl:variable name="self"
       select="(/atom:feed/atom:link[@rel='self'] | /rss/channel/atom:link[@rel='self'])/@href"/>
 
@@ -21,7 +29,7 @@
         <meta charset="UTF-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta name="robots" content="noindex"/>
-        <title><xsl:value-of select="$feed/title | $feed/atom:title"/> (web feed)</title>
+        <title><xsl:value-of select="$title"/> (web feed)</title>
         <style>
           body { margin: 0; font: 17px/1.55 system-ui, -apple-system, "Segoe UI", "PingFang SC",
                  "Noto Sans CJK SC", sans-serif; color: #1d1d1f; background: #fafafa; }
@@ -40,8 +48,8 @@
       </head>
       <body>
         <main>
-          <h1><xsl:value-of select="$feed/title | $feed/atom:title"/></h1>
-          <p class="meta"><xsl:value-of select="$feed/description | $feed/atom:subtitle"/></p>
+          <h1><xsl:value-of select="$title"/></h1>
+          <p class="meta"><xsl:value-of select="$subtitle"/></p>
           <p class="hint">This is a web feed. Copy this URL into your feed reader to follow it:
             <code><xsl:value-of select="$self"/></code></p>
           <xsl:apply-templates select="/atom:feed/atom:entry | /rss/channel/item"/>
@@ -61,10 +69,14 @@
 
   <xsl:template match="item">
     <xsl:call-template name="entry">
-      <xsl:with-param name="title" select="title"/>
+      <xsl:with-param name="title">
+        <xsl:call-template name="html-text"><xsl:with-param name="text" select="title"/></xsl:call-template>
+      </xsl:with-param>
       <xsl:with-param name="link" select="link"/>
       <xsl:with-param name="author" select="dc:creator"/>
-      <xsl:with-param name="summary" select="description"/>
+      <xsl:with-param name="summary">
+        <xsl:call-template name="html-text"><xsl:with-param name="text" select="description"/></xsl:call-template>
+      </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
@@ -89,6 +101,56 @@
       </p>
       <xsl:if test="string($summary)"><p><xsl:value-of select="$summary"/></p></xsl:if>
     </article>
+  </xsl:template>
+
+  <!-- The plain text of HTML-escaped text (&lt; &gt; &amp;, what feedsvc's RSS escapes),
+       still output as text. One recursion per entity: past 500 entities the text is shown
+       as written rather than risk the processor's recursion limit. -->
+  <xsl:template name="html-text">
+    <xsl:param name="text"/>
+    <xsl:choose>
+      <xsl:when test="string-length($text) - string-length(translate($text, '&amp;', '')) &gt; 500">
+        <xsl:value-of select="$text"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="lt">
+          <xsl:call-template name="replace">
+            <xsl:with-param name="text" select="string($text)"/>
+            <xsl:with-param name="from" select="'&amp;lt;'"/>
+            <xsl:with-param name="to" select="'&lt;'"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:variable name="gt">
+          <xsl:call-template name="replace">
+            <xsl:with-param name="text" select="string($lt)"/>
+            <xsl:with-param name="from" select="'&amp;gt;'"/>
+            <xsl:with-param name="to" select="'&gt;'"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:call-template name="replace">
+          <xsl:with-param name="text" select="string($gt)"/>
+          <xsl:with-param name="from" select="'&amp;amp;'"/>
+          <xsl:with-param name="to" select="'&amp;'"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="replace">
+    <xsl:param name="text"/>
+    <xsl:param name="from"/>
+    <xsl:param name="to"/>
+    <xsl:choose>
+      <xsl:when test="contains($text, $from)">
+        <xsl:value-of select="concat(substring-before($text, $from), $to)"/>
+        <xsl:call-template name="replace">
+          <xsl:with-param name="text" select="substring-after($text, $from)"/>
+          <xsl:with-param name="from" select="$from"/>
+          <xsl:with-param name="to" select="$to"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- The feed gives UTC (2024-05-18T02:20:00+00:00): shown as "2024-05-18 02:20 UTC".
