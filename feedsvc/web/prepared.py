@@ -61,6 +61,11 @@ class PreparedFeed:
     matching_tags: frozenset[str]
     ok: Headers
     ok_gzip: Headers
+    # The same bytes labelled application/xml for a browser that navigated to the feed:
+    # browsers show application/atom+xml and rss+xml as raw text and apply the feed's
+    # xml-stylesheet (feeds/feed.xsl) only to an XML type.
+    page: Headers
+    page_gzip: Headers
     not_modified: Headers
     not_modified_gzip: Headers
     token: object  # the change-probe token it was prepared under (None: no probe)
@@ -82,7 +87,7 @@ class PreparedFeed:
         common: dict[str, str] = {
             **COMMON_HEADERS,
             hdrs.CACHE_CONTROL: f"public, max-age={max_age}",
-            hdrs.VARY: hdrs.ACCEPT_ENCODING,
+            hdrs.VARY: f"{hdrs.ACCEPT_ENCODING}, {hdrs.ACCEPT}",
             hdrs.ACCESS_CONTROL_ALLOW_ORIGIN: "*",
             hdrs.ACCESS_CONTROL_EXPOSE_HEADERS: "ETag, Last-Modified, Link",
             hdrs.LAST_MODIFIED: http_date(validators.last_modified),
@@ -91,12 +96,17 @@ class PreparedFeed:
             common[hdrs.LINK] = link
         body_type: dict[str, str] = {hdrs.CONTENT_TYPE: f"{content_type}; charset=utf-8"}
         gzip: dict[str, str] = {hdrs.CONTENT_ENCODING: "gzip"}
+        page_type: dict[str, str] = {hdrs.CONTENT_TYPE: f"{BROWSER_XML_TYPE}; charset=utf-8"}
+        if content_type not in STYLED_TYPES:
+            page_type = body_type  # JSON Feed: a browser shows JSON well enough
         return cls(
             cache_key=cache_key,
             validators=validators,
             matching_tags=frozenset({etag, zipped, f"W/{etag}", f"W/{zipped}"}),
             ok=_frozen({**common, **body_type, hdrs.ETAG: etag}),
             ok_gzip=_frozen({**common, **body_type, **gzip, hdrs.ETAG: zipped}),
+            page=_frozen({**common, **page_type, hdrs.ETAG: etag}),
+            page_gzip=_frozen({**common, **page_type, **gzip, hdrs.ETAG: zipped}),
             not_modified=_frozen({**common, hdrs.ETAG: etag}),
             not_modified_gzip=_frozen({**common, hdrs.ETAG: zipped}),
             token=token,
@@ -123,10 +133,14 @@ class PreparedFeed:
         return web.Response(status=304, headers=headers)
 
     def response(self, request: web.BaseRequest, rendered: RenderedFeed) -> web.Response:
-        """200 with the body in the best coding the client accepts."""
+        """200 with the body in the best coding the client accepts, labelled for a feed
+        reader or, for a browser's navigation, as XML its stylesheet can render."""
+        page = is_browser_navigation(request.headers.get(hdrs.ACCEPT))
         if self.wants_gzip(request):
-            return web.Response(body=rendered.gzip_body, headers=self.ok_gzip)
-        return web.Response(body=rendered.body, headers=self.ok)
+            return web.Response(
+                body=rendered.gzip_body, headers=self.page_gzip if page else self.ok_gzip
+            )
+        return web.Response(body=rendered.body, headers=self.page if page else self.ok)
 
     def answer_from_cache(self, request: web.BaseRequest, cache: FeedCache) -> web.Response | None:
         """The answer without any await, or None when the body must be rendered first."""
@@ -174,6 +188,16 @@ class PreparedMemo:
 
     def clear(self) -> None:
         self._items.clear()
+
+
+BROWSER_XML_TYPE = "application/xml"
+STYLED_TYPES = frozenset({"application/atom+xml", "application/rss+xml"})
+
+
+def is_browser_navigation(accept: str | None) -> bool:
+    """Whether ``Accept`` is a browser opening a page (``text/html,…``). Feed readers ask
+    for feed types or ``*/*``; none of them puts text/html first."""
+    return accept is not None and accept.lstrip().lower().startswith("text/html")
 
 
 def _frozen(headers: Mapping[str, str]) -> Headers:

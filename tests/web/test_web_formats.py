@@ -50,7 +50,7 @@ async def test_every_feed_in_every_format_is_valid_with_the_same_ids(
             assert response.status == 200, (path, fmt)
             assert response.headers["Content-Type"] == media_type
             assert response.headers["Access-Control-Allow-Origin"] == "*"
-            assert response.headers["Vary"] == "Accept-Encoding"
+            assert response.headers["Vary"] == "Accept-Encoding, Accept"
             seen[fmt] = ids_in(fmt, await response.read())
         assert seen["atom"] == seen["rss"] == seen["json"], path
         assert seen["atom"], path

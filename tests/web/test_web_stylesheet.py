@@ -69,3 +69,34 @@ async def test_json_feed_is_unchanged(make_client: ClientMaker) -> None:
     body = await (await client.get("/feeds/latest.json", headers=IDENTITY)).read()
     assert b"feed.xsl" not in body
     assert body.startswith(b"{")
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+READER_ACCEPTS = [None, "*/*", "application/atom+xml, application/rss+xml;q=0.9, */*;q=0.5"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type"), [("atom", "application/atom+xml"), ("rss", "application/rss+xml")]
+)
+async def test_a_browser_gets_the_same_bytes_as_xml_it_can_style(
+    make_client: ClientMaker, fmt: str, media_type: str
+) -> None:
+    """Browsers show application/atom+xml and rss+xml as raw text and apply an
+    xml-stylesheet only to an XML type: a navigation gets the same bytes as
+    application/xml; every reader keeps the feed's own type."""
+    client = await make_client()
+    page = await client.get(f"/feeds/latest.{fmt}", headers={"Accept": BROWSER_ACCEPT})
+    assert page.headers["Content-Type"] == "application/xml; charset=utf-8"
+    assert "Accept" in page.headers["Vary"]
+    for accept in READER_ACCEPTS:
+        headers = {"Accept": accept} if accept else {}
+        feed = await client.get(f"/feeds/latest.{fmt}", headers=headers)
+        assert feed.headers["Content-Type"] == f"{media_type}; charset=utf-8", accept
+        assert await feed.read() == await page.read()
+        assert feed.headers["ETag"] == page.headers["ETag"]
+
+
+async def test_json_feed_keeps_its_type_for_a_browser(make_client: ClientMaker) -> None:
+    client = await make_client()
+    page = await client.get("/feeds/latest.json", headers={"Accept": BROWSER_ACCEPT})
+    assert page.headers["Content-Type"].startswith("application/feed+json")
