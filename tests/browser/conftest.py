@@ -1,0 +1,32 @@
+"""Headless Chromium (Debian's package, driven by Playwright) against the console on the
+admin API's harness. Skipped with a reason where /usr/bin/chromium is absent, except in CI
+(CI=true), where its absence fails: CI installs it (.ci/run)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from api.api_support import harness, make_harness
+from playwright.async_api import Browser, async_playwright
+
+__all__ = ["browser", "harness", "make_harness"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is absent: apt-get install -y chromium to run the browser tests"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {reason}")
+        pytest.skip(reason)
+    async with async_playwright() as p:
+        launched = await p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            await launched.close()
