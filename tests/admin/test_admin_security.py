@@ -122,7 +122,7 @@ async def test_read_token_can_view_but_not_write(harness: ApiHarness) -> None:
         assert response.status == 403, path
         assert "read-only" in await response.text()
     assert not await _paused(harness)
-    assert len((await harness.store.admin_sources())) == 1
+    assert len(await harness.store.admin_sources()) == 1
     # signing out is allowed
     response = await client.post("/admin/signout", data={"csrf": csrf}, allow_redirects=False)
     assert response.status == 303

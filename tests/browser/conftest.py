@@ -12,20 +12,26 @@ import pytest
 from api.api_support import harness, make_harness
 from playwright.async_api import Browser, async_playwright
 
-__all__ = ["browser", "harness", "make_harness"]
+__all__ = ["browser", "chromium", "harness", "make_harness"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
+def chromium() -> Path:
+    """The browser's path; skip without it, or fail in CI."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is absent: apt-get install -y chromium to run the browser tests"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true but {reason}")
         pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
     async with async_playwright() as p:
-        launched = await p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        launched = await p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
         try:
             yield launched
         finally:
