@@ -159,7 +159,7 @@ class Settings:
     admin_tokens: str = setting(
         "",
         "admin API bearer tokens: NAME:SCOPE:TOKEN items (SCOPE read or write) separated by "
-        "commas; empty = the /api/v1 admin API is off (404)",
+        "commas; empty = the /api/v1 admin API and the /admin console are off (404)",
     )
 
     @property

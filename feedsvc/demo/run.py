@@ -7,6 +7,7 @@ loader, so the demo exercises exactly what a user's configuration does.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import socket
 import time
 from pathlib import Path
@@ -41,9 +42,17 @@ def _write_config(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def demo_config_text(*, base_url: str, port: int, data_dir: Path) -> str:
+def demo_admin_token() -> str:
+    """A fresh write token for the demo's console and API, printed at start."""
+    return secrets.token_urlsafe(18)
+
+
+def demo_config_text(*, base_url: str, port: int, data_dir: Path, admin_token: str) -> str:
     db = (data_dir / "feedsvc.db").resolve()
+    # The console may add sources from the portal on 127.0.0.1: private networks allowed.
     settings = f"""settings:
+  admin_tokens: demo:write:{admin_token}
+  allow_private_networks: true
   database_url: sqlite+aiosqlite:///{db}
   listen: 127.0.0.1:{port}
   public_url: http://127.0.0.1:{port}
@@ -72,7 +81,8 @@ async def run_demo(
     feed_sockets, portal_sockets = bound.feeds, bound.portal
     base_url = f"http://127.0.0.1:{portal_port}"
     config_path = data_dir / "sources.yaml"
-    text = demo_config_text(base_url=base_url, port=port, data_dir=data_dir)
+    token = demo_admin_token()
+    text = demo_config_text(base_url=base_url, port=port, data_dir=data_dir, admin_token=token)
     await asyncio.to_thread(_write_config, config_path, text)
     config = load_config(config_path)
     configure_logging(config.settings, verbose=verbose)
@@ -93,6 +103,7 @@ async def run_demo(
             print(f"sources file: {config_path}")
             print(f"feeds index:  {public}/")
             print(f"latest:       {public}/feeds/latest.atom")
+            print(f"admin:        {public}/admin/   (token: {token})")
             for source in config.sources:
                 if source.category:
                     category = quote(source.category)

@@ -13,6 +13,7 @@ from feedsvc.feeds.cache import FeedCache
 from feedsvc.feeds.stylesheet import STYLESHEET_PATH
 from feedsvc.lograte import RateLimitFilter, rate_limit
 from feedsvc.web import feeds, health, index, opml
+from feedsvc.web.admin import add_admin
 from feedsvc.web.api import ApiContext, add_api
 from feedsvc.web.feedinfo import FeedInfoMemo
 from feedsvc.web.keys import (
@@ -67,7 +68,8 @@ def create_app(
     Give exactly one of ``reader`` (owned by the caller) or ``reader_factory`` (opened at
     startup, closed at cleanup when it has ``close()``). ``contexts`` (e.g. the scheduler)
     start after the reader and stop before it. ``ready`` raises when /readyz should say
-    503 (default: the reader's ping); ``api`` mounts the admin API at /api/v1.
+    503 (default: the reader's ping); ``api`` mounts the admin API at /api/v1
+    and the console at /admin.
     """
     if (reader is None) == (reader_factory is None):
         raise ValueError("create_app needs exactly one of reader= or reader_factory=")
@@ -94,6 +96,7 @@ def create_app(
     _add_routes(app.router)
     if api is not None:
         add_api(app, api)
+        add_admin(app, api)
     return app
 
 

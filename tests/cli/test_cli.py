@@ -216,6 +216,18 @@ def test_demo_serves_populated_feeds_and_stops_cleanly(tmp_path: Path) -> None:
         root = assert_valid_atom(body)
         assert len(root.findall("{http://www.w3.org/2005/Atom}entry")) == 48
         assert any("/feeds/categories/%E8%B4%A2%E7%BB%8F.atom" in line for line in lines)
+        # the console's URL and a demo write token, which the admin API accepts
+        admin = next(line for line in lines if line.startswith("admin:"))
+        assert f"http://127.0.0.1:{port}/admin/" in admin
+        token = admin.rsplit("token: ", 1)[1].rstrip(")\n")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/sources",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as r:
+            assert len(json.loads(r.read())["sources"]) == 4
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/signin", timeout=5) as r:
+            assert "Content-Security-Policy" in r.headers
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0

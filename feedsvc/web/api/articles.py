@@ -9,10 +9,10 @@ from datetime import datetime
 
 from aiohttp import web
 
-from feedsvc.adminmodels import ArticleFilter
+from feedsvc.adminmodels import ArticleFilter, ArticleSummary
 from feedsvc.config import SourceProblem
 from feedsvc.web.api.auth import actor
-from feedsvc.web.api.context import api
+from feedsvc.web.api.context import ApiContext, api
 from feedsvc.web.api.errors import ApiError, invalid, json_body
 from feedsvc.web.api.runs import int_param
 from feedsvc.web.api.views import PREFIX, article_json
@@ -66,16 +66,18 @@ async def list_articles(request: web.Request) -> web.Response:
     return json_body({"articles": [article_json(a) for a in found], "next": next_url})
 
 
-async def _set_hidden(request: web.Request, hidden: bool) -> web.Response:
-    ctx = api(request)
-    text = request.match_info["article_id"]
+async def set_hidden(ctx: ApiContext, text: str, hidden: bool, who: str) -> ArticleSummary:
+    """Hide (a tombstone) or unhide the article whose UUID is ``text``."""
     try:
         article_id = str(uuid.UUID(text))
     except ValueError:
         raise ApiError(404, f"no article {text!r} (ids are UUIDs)") from None
-    article = await ctx.store.set_article_hidden(
-        article_id, hidden, actor=actor(request), now=ctx.now()
-    )
+    return await ctx.store.set_article_hidden(article_id, hidden, actor=who, now=ctx.now())
+
+
+async def _set_hidden(request: web.Request, hidden: bool) -> web.Response:
+    text = request.match_info["article_id"]
+    article = await set_hidden(api(request), text, hidden, actor(request))
     return json_body({"article": article_json(article)})
 
 

@@ -51,7 +51,7 @@ def invalid(problems: list[SourceProblem], what: str = "the source") -> ApiError
     return ApiError(422, f"{what} is not valid ({count})", problems)
 
 
-_STORE_ERRORS: dict[type[Exception], int] = {
+STORE_ERRORS: dict[type[Exception], int] = {
     NotFoundError: 404,
     ConflictError: 409,
     StaleWriteError: 412,
@@ -67,7 +67,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except ApiError as exc:
         return error_response(exc)
     except (NotFoundError, ConflictError, StaleWriteError) as exc:
-        return error_response(ApiError(_STORE_ERRORS[type(exc)], str(exc)))
+        return error_response(ApiError(STORE_ERRORS[type(exc)], str(exc)))
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

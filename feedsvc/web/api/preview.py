@@ -13,9 +13,9 @@ from aiohttp import web
 from feedsvc.config import SourceProblem, parse_source
 from feedsvc.errors import ExtractError, FetchError
 from feedsvc.models import SourceConfig
-from feedsvc.preview import PreviewRequest, run_preview
+from feedsvc.preview import Preview, PreviewRequest, run_preview
 from feedsvc.web.api.auth import actor
-from feedsvc.web.api.context import api
+from feedsvc.web.api.context import ApiContext, api
 from feedsvc.web.api.errors import ApiError, invalid, json_body, read_json_object
 from feedsvc.web.api.sources import private_problems
 from feedsvc.web.api.views import preview_json
@@ -41,16 +41,17 @@ def _request(body: dict[str, Any]) -> tuple[PreviewRequest, list[SourceProblem]]
     return req, problems
 
 
-async def preview(request: web.Request) -> web.Response:
-    ctx = api(request)
-    wait = ctx.preview_limit.take(actor(request))
+async def preview_for(ctx: ApiContext, body: dict[str, Any], who: str) -> Preview:
+    """Rate-limit ``who``, validate ``body`` and preview it (the API's POST /preview and
+    the console's preview form both come here)."""
+    wait = ctx.preview_limit.take(who)
     if wait > 0:
         raise ApiError(
             429,
             "too many previews; try again later",
             headers={"Retry-After": str(max(1, math.ceil(wait)))},
         )
-    req, problems = _request(await read_json_object(request))
+    req, problems = _request(body)
     if problems:
         raise invalid(problems, "the preview request")
     probe = SourceConfig(
@@ -64,8 +65,12 @@ async def preview(request: web.Request) -> web.Response:
     if problems:
         raise invalid(problems, "the preview request")
     try:
-        result = await run_preview(ctx.settings, req)
+        return await run_preview(ctx.settings, req)
     except (FetchError, ExtractError) as exc:
         message = f"the page could not be previewed: {exc}"
         raise ApiError(422, message, [SourceProblem("url", str(exc))]) from exc
-    return json_body(preview_json(result))
+
+
+async def preview(request: web.Request) -> web.Response:
+    body = await read_json_object(request)
+    return json_body(preview_json(await preview_for(api(request), body, actor(request))))

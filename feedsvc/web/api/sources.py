@@ -14,14 +14,14 @@ from aiohttp import web
 from feedsvc.adminmodels import AdminSource, SourceChange
 from feedsvc.config import Settings, SourceProblem, parse_source, source_fields
 from feedsvc.fetch.guard import host_blocked_reason
-from feedsvc.models import SourceConfig
+from feedsvc.models import FetchRun, SourceConfig
 from feedsvc.web.api.auth import actor
 from feedsvc.web.api.context import ApiContext, api
 from feedsvc.web.api.errors import ApiError, invalid, json_body, read_json_object
 from feedsvc.web.api.views import run_json, source_json, source_url
 
 
-async def _source(ctx: ApiContext, source_id: str) -> AdminSource:
+async def find_source(ctx: ApiContext, source_id: str) -> AdminSource:
     found = await ctx.store.admin_sources(source_id)
     if not found:
         raise ApiError(404, f"no source {source_id!r}")
@@ -88,28 +88,26 @@ async def list_sources(request: web.Request) -> web.Response:
 
 
 async def get_source(request: web.Request) -> web.Response:
-    return _one(await _source(api(request), request.match_info["source_id"]))
+    return _one(await find_source(api(request), request.match_info["source_id"]))
 
 
-async def create_source(request: web.Request) -> web.Response:
-    ctx = api(request)
-    body = await read_json_object(request)
+async def create_from(ctx: ApiContext, body: dict[str, Any], who: str) -> AdminSource:
+    """Validate ``body`` (the file's fields plus ``enabled``) and store it as a new source;
+    the API's POST and the console's form both come here."""
+    body = dict(body)
     enabled = body.pop("enabled", True)
     config = await _validated(ctx, body, enabled)
-    await ctx.store.create_source(
-        config, enabled=bool(enabled), actor=actor(request), now=ctx.now()
-    )
-    created = await _source(ctx, config.id)
-    return _one(created, 201, Location=source_url(config.id))
+    await ctx.store.create_source(config, enabled=bool(enabled), actor=who, now=ctx.now())
+    return await find_source(ctx, config.id)
 
 
-async def patch_source(request: web.Request) -> web.Response:
-    ctx = api(request)
-    current = await _source(ctx, request.match_info["source_id"])
-    if_match = _if_match(request)
+async def update_from(
+    ctx: ApiContext, current: AdminSource, patch: dict[str, Any], if_match: str | None, who: str
+) -> AdminSource:
+    """Apply a JSON merge patch to ``current`` (412 when ``if_match`` is stale); the API's
+    PATCH and the console's edit form both come here."""
     if if_match is not None and if_match != current.etag:
         raise ApiError(412, f"If-Match {if_match} is stale: the source is now {current.etag}")
-    patch = await read_json_object(request)
     if "id" in patch and patch["id"] != current.config.id:
         raise invalid([SourceProblem("id", "cannot be changed; create a new source instead")])
     base: dict[str, Any] = {**source_fields(current.config), "enabled": current.enabled}
@@ -121,14 +119,26 @@ async def patch_source(request: web.Request) -> web.Response:
     config = await _validated(ctx, merged, enabled)
     change = SourceChange(
         "source.update",
-        actor(request),
+        who,
         ctx.now(),
         config=config,
         enabled=bool(enabled),
         if_match=if_match or current.etag,  # nobody may have written since we read
     )
     await ctx.store.change_source(current.config.id, change)
-    return _one(await _source(ctx, current.config.id))
+    return await find_source(ctx, current.config.id)
+
+
+async def create_source(request: web.Request) -> web.Response:
+    created = await create_from(api(request), await read_json_object(request), actor(request))
+    return _one(created, 201, Location=source_url(created.config.id))
+
+
+async def patch_source(request: web.Request) -> web.Response:
+    ctx = api(request)
+    current = await find_source(ctx, request.match_info["source_id"])
+    patch = await read_json_object(request)
+    return _one(await update_from(ctx, current, patch, _if_match(request), actor(request)))
 
 
 async def delete_source(request: web.Request) -> web.Response:
@@ -142,15 +152,20 @@ async def delete_source(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-async def _set_enabled(request: web.Request, enabled: bool) -> web.Response:
-    ctx = api(request)
-    source_id = request.match_info["source_id"]
+async def set_enabled(
+    ctx: ApiContext, source_id: str, enabled: bool, who: str, if_match: str | None = None
+) -> AdminSource:
+    """Resume or pause a source (the API's enable/disable and the console's button)."""
     action = "source.enable" if enabled else "source.disable"
-    change = SourceChange(
-        action, actor(request), ctx.now(), enabled=enabled, if_match=_if_match(request)
-    )
+    change = SourceChange(action, who, ctx.now(), enabled=enabled, if_match=if_match)
     await ctx.store.change_source(source_id, change)
-    return _one(await _source(ctx, source_id))
+    return await find_source(ctx, source_id)
+
+
+async def _set_enabled(request: web.Request, enabled: bool) -> web.Response:
+    source_id = request.match_info["source_id"]
+    ctx, who = api(request), actor(request)
+    return _one(await set_enabled(ctx, source_id, enabled, who, _if_match(request)))
 
 
 async def enable_source(request: web.Request) -> web.Response:
@@ -161,27 +176,33 @@ async def disable_source(request: web.Request) -> web.Response:
     return await _set_enabled(request, False)
 
 
-async def refresh_source(request: web.Request) -> web.Response:
-    """Refresh now through the scheduler's code; the run when it ends within
-    ``refresh_wait`` seconds, else 202 with the runs URL. A web-only process makes the
-    source due instead, for the next worker tick (202)."""
-    ctx = api(request)
-    source_id = request.match_info["source_id"]
-    runs_url = f"{source_url(source_id)}/runs"
-    change = SourceChange(
-        "source.refresh", actor(request), ctx.now(), run_now=ctx.refresh_now is None
-    )
+RefreshOutcome = tuple[str, FetchRun | None]  # "queued" | "running" | "done", the run
+
+
+async def refresh(ctx: ApiContext, source_id: str, who: str) -> RefreshOutcome:
+    """Refresh now through the scheduler's code, waiting up to ``refresh_wait`` seconds; a
+    web-only process makes the source due instead, for the next worker tick ("queued")."""
+    change = SourceChange("source.refresh", who, ctx.now(), run_now=ctx.refresh_now is None)
     await ctx.store.change_source(source_id, change)
-    accepted = {"Location": runs_url}
     if ctx.refresh_now is None:
-        return json_body({"status": "queued", "runs": runs_url}, 202, headers=accepted)
+        return "queued", None
     task = asyncio.create_task(ctx.refresh_now(source_id), name=f"api-refresh-{source_id}")
     ctx.tasks.add(task)
     task.add_done_callback(ctx.tasks.discard)
     done, _ = await asyncio.wait({task}, timeout=ctx.refresh_wait)
     if task not in done:
-        return json_body({"status": "running", "runs": runs_url}, 202, headers=accepted)
+        return "running", None
     if not task.result():
         raise ApiError(409, f"source {source_id!r} is being refreshed by another process")
     runs = await ctx.store.recent_runs(source_id, 1)
-    return json_body({"status": "done", "run": run_json(runs[0]) if runs else None})
+    return "done", runs[0] if runs else None
+
+
+async def refresh_source(request: web.Request) -> web.Response:
+    """The run when it ends within ``refresh_wait`` seconds, else 202 with the runs URL."""
+    source_id = request.match_info["source_id"]
+    runs_url = f"{source_url(source_id)}/runs"
+    status, run = await refresh(api(request), source_id, actor(request))
+    if status != "done":
+        return json_body({"status": status, "runs": runs_url}, 202, headers={"Location": runs_url})
+    return json_body({"status": "done", "run": run_json(run) if run else None})
