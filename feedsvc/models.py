@@ -286,6 +286,9 @@ class FeedInfo:
     language: str | None = None
     # The IANA zone of a source, or the one all of a shared feed's sources name; None: none.
     timezone: str | None = None
+    # The zone its page times were last read in (configured, else detected by a refresh),
+    # or the one all of a shared feed's sources were read in; None: unknown or mixed.
+    page_zone: str | None = None
     site_url: str | None = None  # a source's first list page; None for latest and categories
 
 

@@ -1,9 +1,10 @@
 """The feeds as the index, OPML and feed responses list them: ``list_feeds`` and ``feed_info``.
 
 Besides counts and times, each feed carries what its sources say about it: a source
-feed its source's language, zone and first list page (the site a reader visits); 'latest'
-and a category the language and the zone all their sources share (None when any source
-declares none or they disagree), and no site of their own.
+feed its source's language, configured zone, the zone its page times were last read in
+(configured, else what the last refresh detected) and its first list page (the site a
+reader visits); 'latest' and a category the language and zones all their sources share
+(None when any source has none or they disagree), and no site of their own.
 """
 
 from __future__ import annotations
@@ -31,16 +32,29 @@ class _Source:
     name: str
     interval_seconds: int
     config: SourceConfig
+    read_zone: str | None  # the zone the last refresh read its page times in
+
+    @property
+    def page_zone(self) -> str | None:
+        return self.config.timezone or self.read_zone
 
 
 def _sources(rows: Iterable[Any]) -> list[_Source]:
-    """Rows with id, name, interval_seconds and config_json (result rows, typed loosely)."""
+    """Rows with id, name, interval_seconds, config_json and zone (typed loosely)."""
     return [
         _Source(
-            r.name, int(r.interval_seconds), source_config_from_json(r.config_json, source_id=r.id)
+            r.name,
+            int(r.interval_seconds),
+            source_config_from_json(r.config_json, source_id=r.id),
+            _zone_name(r.zone),
         )
         for r in rows
     ]
+
+
+def _zone_name(recorded: str | None) -> str | None:
+    """The zone of a stored ``"ZONE: evidence"`` (refresh.worker records it)."""
+    return recorded.partition(": ")[0] or None if recorded else None
 
 
 def _shared(values: Iterable[str | None]) -> str | None:
@@ -62,6 +76,7 @@ def _source_info(
         interval_seconds=source.interval_seconds,
         language=config.language,
         timezone=config.timezone,
+        page_zone=source.page_zone,
         site_url=config.urls[0] if config.urls else None,
     )
 
@@ -85,6 +100,7 @@ def _shared_info(
         ),
         language=_shared(s.config.language for s in holders),
         timezone=_shared(s.config.timezone for s in holders),
+        page_zone=_shared(s.page_zone for s in holders),
     )
 
 
@@ -93,7 +109,13 @@ async def feed_info(conn: AsyncConnection, key: FeedKey) -> FeedInfo | None:
     needs (title, slug, language, zone, refresh interval). None for an unknown feed."""
     versions = select(feed_versions.c.updated_at).where(feed_versions.c.key == str(key))
     updated_at = await conn.scalar(versions)
-    columns = (sources.c.id, sources.c.name, sources.c.interval_seconds, sources.c.config_json)
+    columns = (
+        sources.c.id,
+        sources.c.name,
+        sources.c.interval_seconds,
+        sources.c.config_json,
+        sources.c.zone,
+    )
     if key.kind is FeedKind.SOURCE:
         row = (await conn.execute(select(*columns).where(sources.c.id == key.value))).first()
         if row is None:
@@ -144,6 +166,7 @@ async def list_feeds(conn: AsyncConnection) -> list[FeedInfo]:
         sources.c.enabled,
         sources.c.interval_seconds,
         sources.c.config_json,
+        sources.c.zone,
         sources.c.deleted_at,
     )
     source_rows = (

@@ -57,12 +57,15 @@ def group_feeds(settings: Settings, infos: Iterable[FeedInfo]) -> list[FeedGroup
 
 
 def feed_zone(settings: Settings, info: FeedInfo) -> str:
-    """The zone a feed's times are shown in: its sources' zone (a source's own, or the
-    one all of a shared feed's sources name), else the ``timezone`` setting unless it
-    is ``auto``, else UTC."""
+    """The zone a feed's times are shown in: its configured zone (a source's own, or the
+    one all of a shared feed's sources configure), else the ``timezone`` setting unless
+    it is ``auto``, else the zone its page times were read in (detected by refreshes),
+    else UTC."""
     if info.timezone:
         return info.timezone
-    return settings.timezone if settings.timezone != "auto" else "UTC"
+    if settings.timezone != "auto":
+        return settings.timezone
+    return info.page_zone or "UTC"
 
 
 def newest_change(groups: Iterable[FeedGroup]) -> datetime:

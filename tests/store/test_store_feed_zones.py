@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from store_factories import T0, article, at, config, outcome
 
 from feedsvc.models import FeedInfo, FeedKey, FeedKind
@@ -11,7 +13,9 @@ LATEST = FeedKey(FeedKind.LATEST)
 FINANCE = FeedKey(FeedKind.CATEGORY, "财经")
 
 
-async def _two_sources(store: Store, zone_b: str | None) -> None:
+async def _two_sources(store: Store, zone_b: str | None, read_b: str | None = None) -> None:
+    """Source a configures Asia/Shanghai; b configures ``zone_b`` and its last refresh
+    read its page times in ``read_b`` (a "ZONE: evidence" record)."""
     await store.sync_sources(
         [
             config("a", timezone="Asia/Shanghai", language="zh-CN"),
@@ -19,9 +23,10 @@ async def _two_sources(store: Store, zone_b: str | None) -> None:
         ],
         T0,
     )
-    for source_id in ("a", "b"):
+    for source_id, read in (("a", "Asia/Shanghai: the source's timezone"), ("b", read_b)):
         await store.claim_source(source_id, "w", T0, 600)
-        await store.save_refresh(outcome(source_id, "w", at(1), article(f"{source_id}1")))
+        done = outcome(source_id, "w", at(1), article(f"{source_id}1"))
+        await store.save_refresh(dataclasses.replace(done, zone=read))
 
 
 async def _both_ways(store: Store, key: FeedKey) -> tuple[FeedInfo, FeedInfo]:
@@ -62,3 +67,22 @@ async def test_a_source_without_a_zone_breaks_the_agreement(store: Store) -> Non
     for key in (LATEST, FINANCE):
         for info in await _both_ways(store, key):
             assert info.timezone is None, key
+
+
+async def test_page_zone_is_the_zone_a_refresh_read_times_in(store: Store) -> None:
+    await _two_sources(store, None, "Asia/Shanghai: host www.example.cn (.cn)")
+    for info in await _both_ways(store, FeedKey(FeedKind.SOURCE, "b")):
+        assert info.timezone is None  # nothing configured
+        assert info.page_zone == "Asia/Shanghai"  # but that is what its times were read in
+    for key in (LATEST, FINANCE):
+        for info in await _both_ways(store, key):
+            assert (info.timezone, info.page_zone) == (None, "Asia/Shanghai"), key
+
+
+async def test_page_zone_of_shared_feeds_needs_every_source(store: Store) -> None:
+    await _two_sources(store, None)  # b never recorded a zone
+    for key in (LATEST, FINANCE):
+        for info in await _both_ways(store, key):
+            assert info.page_zone is None, key
+    for info in await _both_ways(store, FeedKey(FeedKind.SOURCE, "a")):
+        assert info.page_zone == "Asia/Shanghai"

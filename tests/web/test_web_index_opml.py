@@ -49,6 +49,20 @@ async def test_index_falls_back_to_the_timezone_setting(
     assert rows["潍坊广电 · 财经"] == "2024-05-19 10:26 CST"  # a source's zone still wins
 
 
+async def test_index_uses_the_zone_refreshes_read_times_in_when_none_is_configured(
+    make_client: ClientMaker, reader: MemoryReader, settings: Settings
+) -> None:
+    reader.read_zones["weifang-caijing"] = "Asia/Shanghai"  # detected: a .cn host
+    rows = _rows(await (await (await make_client()).get("/")).text())
+    assert rows["潍坊广电 · 财经"] == "2024-05-19 10:26 CST"
+    assert rows["财经"] == "2024-05-19 10:26 CST"
+    assert rows["最新文章"] == "2024-05-19 02:28 UTC"  # city-tech's zone is unknown
+    # A timezone setting other than auto is what refreshes use, so it wins over a record.
+    chosen = dataclasses.replace(settings, timezone="Europe/Berlin")
+    rows = _rows(await (await (await make_client(settings=chosen)).get("/")).text())
+    assert rows["潍坊广电 · 财经"] == "2024-05-19 04:26 CEST"
+
+
 async def test_index_time_element_keeps_the_instant(
     make_client: ClientMaker, reader: MemoryReader
 ) -> None:
