@@ -1,11 +1,11 @@
-"""The ``feedsvc`` command: serve | refresh | check | sources | migrate | demo.
+"""The ``feedsvc`` command: serve | refresh | check | sources | migrate | config | demo.
 
 Exit status: 0 success, 1 the work failed (e.g. every source failed), 2 bad configuration
 or usage, an unreachable database, or a sources file that would disable every enabled
 source without ``--prune`` (nothing was written).
 
-``sources`` and ``check`` only read. ``serve --role all|worker`` and ``refresh`` apply the
-sources file to the database; ``serve --role web`` does not.
+``sources``, ``check`` and ``config check`` only read. ``serve --role all|worker`` and
+``refresh`` apply the sources file to the database; ``serve --role web`` does not.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedsvc import __version__
-from feedsvc.config import AppConfig, load_config
+from feedsvc.config import AppConfig, check_file, load_config
 from feedsvc.errors import ConfigError, FeedsvcError, ListenError
 from feedsvc.models import FetchStatus, Selectors, SourceConfig, SourceState
 from feedsvc.redact import redact_credentials
@@ -103,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--config", type=Path, help="sources file whose settings apply")
 
+    config = sub.add_parser("config", help="work with a sources file; writes nothing")
+    config_sub = config.add_subparsers(dest="config_command", required=True)
+    config_check = config_sub.add_parser(
+        "check", help="validate a sources file: exit 0 if valid, 2 with every problem if not"
+    )
+    config_check.add_argument("file", type=Path, metavar="FILE", help="sources file (YAML)")
+
     demo = sub.add_parser("demo", help="run the bundled demo portal and the service together")
     demo.add_argument("--port", type=int, default=8080, help="feed server port (default 8080)")
     demo.add_argument("--portal-port", type=int, default=8081, help="demo portal port")
@@ -151,6 +158,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 sockets=DemoSockets(feeds=feeds, portal=portal),
             )
         )
+    if args.command == "config":  # only "check" so far; argparse requires the action
+        return check_file(args.file)
     config = load_config(getattr(args, "config", None), os.environ)
     from feedsvc.runtime import configure_logging
 

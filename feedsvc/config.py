@@ -8,7 +8,9 @@ checked against this declaration by a test. Precedence: defaults < the sources f
 problem at once as ``FILE:LINE: field: message`` (the YAML node tree keeps line numbers).
 Relative SQLite paths in ``database_url`` are relative to the working directory, not to the
 sources file. ``python -m feedsvc.config --markdown`` prints docs/settings.md's table;
-``--check FILE`` validates a sources file.
+``--check FILE`` validates a sources file, like ``feedsvc config check FILE`` (the documented
+entry point): exit 0 when valid, 2 when not. YAML syntax errors read ``FILE:LINE:COL:``
+(``yamlfile``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from feedsvc.errors import ConfigError
 from feedsvc.htmlcap import DEFAULT_MAX_CONTENT_BYTES
 from feedsvc.models import Selectors, SourceConfig
 from feedsvc.redact import redact_credentials
+from feedsvc.yamlfile import compose_file
 
 T = TypeVar("T")
 
@@ -1187,82 +1190,6 @@ def source_fields(config: SourceConfig) -> dict[str, object]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-MAX_FILE_BYTES = 1 << 20  # a sources file of 1 MiB holds thousands of sources
-MAX_DEPTH = 32  # the file needs 5 levels; a deeper tree is a mistake or an attack
-
-
-class _TooDeep(Exception):
-    def __init__(self, mark: yaml.Mark, where: str) -> None:
-        super().__init__(where)
-        self.mark, self.where = mark, where
-
-
-class _Loader(yaml.SafeLoader):
-    """The safe loader, refusing trees deeper than MAX_DEPTH before its recursion runs deep."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._path: list[str] = []  # the field path of the node being composed
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        at: object = index  # a list index, a mapping's key node, or None (a key, the root)
-        if isinstance(at, int):
-            step = f"[{at}]"
-        else:
-            step = f".{at.value}" if isinstance(at, yaml.ScalarNode) else ""
-        if len(self._path) >= MAX_DEPTH:
-            where = "".join(self._path[:4]).lstrip(".")
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise _TooDeep(mark, where + "…")
-        self._path.append(step)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._path.pop()
-
-
-def _read_text(path: Path) -> str:
-    """The file's text, at most MAX_FILE_BYTES (``/dev/zero`` is refused, not read forever)."""
-    label = str(path)
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError(f"{label}: cannot read the sources file: {exc.strerror or exc}") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise ConfigError(f"{label}: larger than {MAX_FILE_BYTES >> 20} MiB; not a sources file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-
-
-def _compose(path: Path) -> yaml.Node | None:
-    """Parse the file into a node tree (line numbers kept); ConfigError on unreadable/bad YAML."""
-    label = str(path)
-    text = _read_text(path)
-    try:
-        loader = _Loader(text)
-    except yaml.reader.ReaderError as exc:  # a control character anywhere in the text
-        line = text.count("\n", 0, exc.position) + 1
-        raise ConfigError(f"{label}:{line}: {exc.reason} {exc.character!r}") from None
-    try:
-        return loader.get_single_node()
-    except _TooDeep as exc:
-        line = exc.mark.line + 1
-        message = f"nested deeper than {MAX_DEPTH} levels"
-        raise ConfigError(f"{label}:{line}: {exc.where}: {message}") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise ConfigError(f"{label}{where}: YAML syntax error: {what}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{label}: YAML error: {exc}") from exc
-    finally:
-        loader.dispose()
-
-
 def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> AppConfig:
     """Read and validate a sources file; ``env`` (default ``os.environ``) overrides settings.
 
@@ -1277,7 +1204,7 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> AppC
         only = load_settings(environ, origins=origins)
         return AppConfig(settings=only, sources=(), path=None, origins=origins)
     path = Path(path)
-    root = _compose(path)
+    root = compose_file(path)
     reader = _Reader(str(path))
     if root is not None:
         reader.screen(root)
@@ -1317,6 +1244,20 @@ def load_config(path: Path | None, env: Mapping[str, str] | None = None) -> AppC
     )
 
 
+def check_file(path: Path) -> int:
+    """``feedsvc config check FILE``: 0 and ``FILE: OK, N sources`` when the file (with the
+    environment's ``FEEDSVC_*``) is valid; 2 and every problem on stderr when it is not."""
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        print(redact_credentials(str(exc)), file=sys.stderr)
+        return 2
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"{path}: OK, {len(config.sources)} sources")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m feedsvc.config --markdown`` prints the settings table for docs/settings.md."""
     import argparse
@@ -1326,15 +1267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", type=Path, metavar="FILE", help="validate a sources file")
     args = parser.parse_args(argv)
     if args.check:
-        try:
-            config = load_config(args.check)
-        except ConfigError as exc:
-            print(exc, file=sys.stderr)
-            return 2
-        for warning in config.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        print(f"{args.check}: OK, {len(config.sources)} sources")
-        return 0
+        return check_file(args.check)
     if args.markdown:
         sys.stdout.write(settings_markdown())
         return 0

@@ -284,6 +284,12 @@ class FeedInfo:
     updated_at: datetime | None
     interval_seconds: int  # the shortest refresh interval among the feed's sources
     language: str | None = None
+    # The IANA zone of a source, or the one all of a shared feed's sources name; None: none.
+    timezone: str | None = None
+    # The zone its page times were last read in (configured, else detected by a refresh),
+    # or the one all of a shared feed's sources were read in; None: unknown or mixed.
+    page_zone: str | None = None
+    site_url: str | None = None  # a source's first list page; None for latest and categories
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,11 @@ def feed_etag(key: FeedKey | str, version: int, variant: str, *, base_url: str) 
     return f'"v{version}-{digest}"'
 
 
+def gzip_bytes(body: bytes) -> bytes:
+    """``body`` gzipped deterministically (mtime=0): equal bodies give equal bytes."""
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
 @dataclass(frozen=True)
 class RenderedFeed:
     body: bytes
@@ -55,9 +60,7 @@ class RenderedFeed:
         last_modified: datetime,
         content_type: str = ATOM_MEDIA_TYPE,
     ) -> RenderedFeed:
-        # mtime=0 keeps the gzip bytes as deterministic as the body.
-        gzipped = gzip.compress(body, compresslevel=6, mtime=0)
-        return cls(body, gzipped, etag, last_modified, content_type)
+        return cls(body, gzip_bytes(body), etag, last_modified, content_type)
 
     @property
     def size(self) -> int:

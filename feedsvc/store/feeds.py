@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, false, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from feedsvc.models import FeedInfo, FeedKey, FeedKind, FeedQuery, FeedVersion, StoredArticle
-from feedsvc.store.categories import category_members, in_category
-from feedsvc.store.codec import source_config_from_json
+from feedsvc.models import FeedKey, FeedKind, FeedQuery, FeedVersion, StoredArticle
+from feedsvc.store.categories import in_category
 from feedsvc.store.schema import article_sources, articles, categories, feed_versions, sources
 from feedsvc.store.sql import insert
 from feedsvc.store.types import UTCDateTime
@@ -19,8 +18,6 @@ from feedsvc.store.types import UTCDateTime
 # feed_version() of a feed that exists but never changed: version 0 at this time for
 # 'latest' (sources and categories use their creation time instead).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# The interval reported for a feed with no sources at all (an empty 'latest').
-DEFAULT_INTERVAL_SECONDS = 3600
 # LIKE's wildcards and its escape character, matched literally in a ?q= search.
 _LIKE_SPECIAL = re.compile(r"[\\%_]")
 
@@ -175,169 +172,3 @@ def _entries_select(key: FeedKey) -> Select[tuple[object, ...]]:
     if key.kind is FeedKind.CATEGORY:
         stmt = stmt.where(in_category(key.value))
     return stmt
-
-
-async def feed_info(conn: AsyncConnection, key: FeedKey) -> FeedInfo | None:
-    """One feed's listing data without aggregating every feed: what a feed response
-    needs (title, slug, language, refresh interval). None for an unknown feed.
-
-    The language of 'latest' and of a category is the one language all their sources
-    declare, or None when they declare none or disagree.
-    """
-    versions = select(feed_versions.c.updated_at).where(feed_versions.c.key == str(key))
-    updated_at = await conn.scalar(versions)
-    if key.kind is FeedKind.SOURCE:
-        row = (
-            await conn.execute(
-                select(sources.c.name, sources.c.interval_seconds, sources.c.config_json).where(
-                    sources.c.id == key.value
-                )
-            )
-        ).first()
-        if row is None:
-            return None
-        count = await conn.scalar(
-            select(func.count()).where(article_sources.c.source_id == key.value)
-        )
-        config = source_config_from_json(row.config_json, source_id=key.value)
-        return FeedInfo(
-            key=key,
-            title=row.name,
-            slug=None,
-            article_count=int(count or 0),
-            updated_at=updated_at,
-            interval_seconds=row.interval_seconds,
-            language=config.language,
-        )
-    if key.kind is FeedKind.LATEST:
-        title, slug = "Latest", None
-        count = await conn.scalar(select(func.count()).select_from(articles))
-        source_rows = await conn.execute(
-            select(sources.c.id, sources.c.interval_seconds, sources.c.config_json).where(
-                sources.c.enabled
-            )
-        )
-    else:
-        slug_row = (
-            await conn.execute(select(categories.c.slug).where(categories.c.name == key.value))
-        ).first()
-        if slug_row is None:
-            return None
-        title, slug = key.value, slug_row.slug
-        count = await conn.scalar(
-            select(func.count()).select_from(articles).where(in_category(key.value))
-        )
-        source_rows = await conn.execute(
-            select(sources.c.id, sources.c.interval_seconds, sources.c.config_json)
-            .distinct()
-            .select_from(
-                sources.join(article_sources, article_sources.c.source_id == sources.c.id).join(
-                    articles, articles.c.id == article_sources.c.article_id
-                )
-            )
-            .where(in_category(key.value))
-        )
-    rows = source_rows.all()
-    languages = {source_config_from_json(r.config_json, source_id=r.id).language for r in rows}
-    return FeedInfo(
-        key=key,
-        title=title,
-        slug=slug,
-        article_count=int(count or 0),
-        updated_at=updated_at,
-        interval_seconds=min(
-            (int(r.interval_seconds) for r in rows), default=DEFAULT_INTERVAL_SECONDS
-        ),
-        language=languages.pop() if len(languages) == 1 else None,
-    )
-
-
-async def list_feeds(conn: AsyncConnection) -> list[FeedInfo]:
-    """'Latest', every category with articles, and every source (enabled, or disabled but
-    still holding articles), in that order."""
-    versions: dict[str, datetime] = {
-        row.key: row.updated_at
-        for row in await conn.execute(select(feed_versions.c.key, feed_versions.c.updated_at))
-    }
-    source_rows = (
-        await conn.execute(
-            select(
-                sources.c.id,
-                sources.c.name,
-                sources.c.enabled,
-                sources.c.interval_seconds,
-                sources.c.config_json,
-                sources.c.deleted_at,
-                func.count(article_sources.c.article_id).label("n"),
-            )
-            .select_from(
-                sources.outerjoin(article_sources, article_sources.c.source_id == sources.c.id)
-            )
-            .group_by(
-                sources.c.id,
-                sources.c.name,
-                sources.c.enabled,
-                sources.c.interval_seconds,
-                sources.c.config_json,
-                sources.c.deleted_at,
-            )
-            .order_by(sources.c.id)
-        )
-    ).all()
-    total = await conn.scalar(select(func.count()).select_from(articles)) or 0
-    enabled_intervals = [r.interval_seconds for r in source_rows if r.enabled]
-    feeds = [
-        FeedInfo(
-            key=FeedKey(FeedKind.LATEST),
-            title="Latest",
-            slug=None,
-            article_count=int(total),
-            updated_at=versions.get("latest"),
-            interval_seconds=min(enabled_intervals, default=DEFAULT_INTERVAL_SECONDS),
-        )
-    ]
-    members = category_members()
-    category_rows = await conn.execute(
-        select(
-            categories.c.name,
-            categories.c.slug,
-            func.count(func.distinct(members.c.article_id)).label("n"),
-            func.min(sources.c.interval_seconds).label("interval"),
-        )
-        .select_from(
-            categories.join(members, members.c.category == categories.c.name)
-            .join(article_sources, article_sources.c.article_id == members.c.article_id)
-            .join(sources, sources.c.id == article_sources.c.source_id)
-        )
-        .group_by(categories.c.name, categories.c.slug)
-    )
-    # Sorted here, by code point: database collations differ between engines and hosts.
-    for row in sorted(category_rows, key=lambda r: str(r.name)):
-        key = FeedKey(FeedKind.CATEGORY, row.name)
-        feeds.append(
-            FeedInfo(
-                key=key,
-                title=row.name,
-                slug=row.slug,
-                article_count=int(row.n),
-                updated_at=versions.get(str(key)),
-                interval_seconds=int(row.interval),
-            )
-        )
-    for row in source_rows:
-        if (not row.enabled and not row.n) or row.deleted_at is not None:
-            continue  # a deleted source leaves the index; its feed URL keeps answering
-        key = FeedKey(FeedKind.SOURCE, row.id)
-        config = source_config_from_json(row.config_json, source_id=row.id)
-        feeds.append(
-            FeedInfo(
-                key=key,
-                title=row.name,
-                slug=None,
-                article_count=int(row.n),
-                updated_at=versions.get(str(key)),
-                interval_seconds=row.interval_seconds,
-                language=config.language,
-            )
-        )
-    return feeds

@@ -39,6 +39,7 @@ from feedsvc.pause_points import pause_point_async
 from feedsvc.store import admin as _admin
 from feedsvc.store import articles as _articles
 from feedsvc.store import categories as _categories
+from feedsvc.store import feedlist as _feedlist
 from feedsvc.store import feeds as _feeds
 from feedsvc.store import migrate as _migrate
 from feedsvc.store import sources as _sources
@@ -365,7 +366,7 @@ class Store:
 
     async def list_feeds(self) -> list[FeedInfo]:
         async with self._read() as conn:
-            return await _feeds.list_feeds(conn)
+            return await _feedlist.list_feeds(conn)
 
     async def feed_version(self, key: FeedKey) -> FeedVersion | None:
         """None for an unknown feed; version 0 (at the source's or category's creation
@@ -387,7 +388,7 @@ class Store:
     async def feed_info(self, key: FeedKey) -> FeedInfo | None:
         """One feed's title, slug, count, language and refresh interval; None if unknown."""
         async with self._read() as conn:
-            return await _feeds.feed_info(conn, key)
+            return await _feedlist.feed_info(conn, key)
 
     async def resolve_category(self, name_or_slug: str) -> str | None:
         """The category's name, given its exact name or its slug (case-insensitive)."""

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from email.utils import format_datetime
 from functools import lru_cache
 from typing import Final
 
@@ -28,11 +26,10 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from feedsvc.feeds.cache import CacheKey, FeedCache, RenderedFeed
 from feedsvc.web.responses import (
-    COMMON_HEADERS,
     Validators,
     accepts_gzip,
+    cache_headers,
     gzip_etag,
-    http_seconds,
     is_not_modified,
 )
 
@@ -45,11 +42,6 @@ Headers = CIMultiDictProxy[str]
 def _gzip_wanted(accept_encoding: str) -> bool:
     # Clients send a handful of distinct Accept-Encoding values: parse each once.
     return accepts_gzip(accept_encoding)
-
-
-def http_date(value: datetime) -> str:
-    """An IMF-fixdate (RFC 9110 §5.6.7) of ``value`` in whole seconds."""
-    return format_datetime(http_seconds(value), usegmt=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +76,9 @@ class PreparedFeed:
         expires: float,
     ) -> PreparedFeed:
         etag, zipped = validators.etag, gzip_etag(validators.etag)
-        common: dict[str, str] = {
-            **COMMON_HEADERS,
-            hdrs.CACHE_CONTROL: f"public, max-age={max_age}",
-            hdrs.VARY: f"{hdrs.ACCEPT_ENCODING}, {hdrs.ACCEPT}",
-            hdrs.ACCESS_CONTROL_ALLOW_ORIGIN: "*",
-            hdrs.ACCESS_CONTROL_EXPOSE_HEADERS: "ETag, Last-Modified, Link",
-            hdrs.LAST_MODIFIED: http_date(validators.last_modified),
-        }
-        if link:
-            common[hdrs.LINK] = link
+        # Accept too: a browser's navigation gets the same bytes under an XML type.
+        vary = f"{hdrs.ACCEPT_ENCODING}, {hdrs.ACCEPT}"
+        common = cache_headers(validators, max_age=max_age, link=link, vary=vary)
         body_type: dict[str, str] = {hdrs.CONTENT_TYPE: f"{content_type}; charset=utf-8"}
         gzip: dict[str, str] = {hdrs.CONTENT_ENCODING: "gzip"}
         page_type: dict[str, str] = {hdrs.CONTENT_TYPE: f"{BROWSER_XML_TYPE}; charset=utf-8"}

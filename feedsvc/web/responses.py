@@ -9,12 +9,16 @@ and ``If-Modified-Since`` only when it is absent.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Final
 
 from aiohttp import hdrs, web
+
+from feedsvc.feeds.cache import gzip_bytes
 
 ATOM_CONTENT_TYPE: Final = "application/atom+xml"
 _GZIP_SUFFIX: Final = "-gzip"
@@ -75,6 +79,33 @@ def asset_response(
     return web.Response(body=body, content_type=content_type, charset="utf-8", headers=headers)
 
 
+def http_date(value: datetime) -> str:
+    """An IMF-fixdate (RFC 9110 §5.6.7) of ``value`` in whole seconds."""
+    return format_datetime(http_seconds(value), usegmt=True)
+
+
+def cache_headers(
+    validators: Validators, *, max_age: int, link: str | None, vary: str = hdrs.ACCEPT_ENCODING
+) -> dict[str, str]:
+    """The headers every cacheable answer carries (200 and 304 alike), ETag aside.
+
+    ``Access-Control-Expose-Headers`` names exactly the exposable headers sent: ETag and
+    Last-Modified always, ``Link`` only when there is one.
+    """
+    exposed = [hdrs.ETAG, hdrs.LAST_MODIFIED] + ([hdrs.LINK] if link else [])
+    headers: dict[str, str] = {
+        **COMMON_HEADERS,
+        hdrs.CACHE_CONTROL: f"public, max-age={max_age}",
+        hdrs.VARY: vary,
+        hdrs.ACCESS_CONTROL_ALLOW_ORIGIN: "*",
+        hdrs.ACCESS_CONTROL_EXPOSE_HEADERS: ", ".join(exposed),
+        hdrs.LAST_MODIFIED: http_date(validators.last_modified),
+    }
+    if link:
+        headers[hdrs.LINK] = link
+    return headers
+
+
 def link_header(links: Mapping[str, str]) -> str:
     """An RFC 8288 ``Link`` value from rel → absolute URL."""
     return ", ".join(f'<{href}>; rel="{rel}"' for rel, href in links.items())
@@ -93,15 +124,36 @@ def text_response(
     )
 
 
-def page_response(body: str, *, content_type: str, max_age: int, status: int = 200) -> web.Response:
-    """An HTML or XML page such as the index or OPML."""
-    return web.Response(
-        status=status,
-        text=body,
-        content_type=content_type,
-        charset="utf-8",
-        headers={**COMMON_HEADERS, hdrs.CACHE_CONTROL: f"public, max-age={max_age}"},
-    )
+def page_etag(body: bytes) -> str:
+    """The strong ETag (quoted) of a page rendered from stored data (the index, OPML).
+
+    A digest of the bytes: they are a pure function of the data, the settings and the
+    public URL, so every replica and every restart computes the same tag.
+    """
+    return f'"p-{hashlib.sha256(body).hexdigest()[:20]}"'
+
+
+def page_response(
+    request: web.BaseRequest,
+    body: bytes,
+    *,
+    content_type: str,
+    max_age: int,
+    last_modified: datetime,
+) -> web.Response:
+    """An HTML or XML page such as the index or OPML, cached like a feed: validators,
+    304 to a conditional request, gzip when the client accepts it."""
+    validators = Validators(page_etag(body), last_modified)
+    headers = cache_headers(validators, max_age=max_age, link=None)
+    zipped = accepts_gzip(request.headers.get(hdrs.ACCEPT_ENCODING))
+    headers[hdrs.ETAG] = gzip_etag(validators.etag) if zipped else validators.etag
+    if is_not_modified(request, validators):
+        return web.Response(status=304, headers=headers)
+    headers[hdrs.CONTENT_TYPE] = f"{content_type}; charset=utf-8"
+    if zipped:
+        headers[hdrs.CONTENT_ENCODING] = "gzip"
+        return web.Response(body=gzip_bytes(body), headers=headers)
+    return web.Response(body=body, headers=headers)
 
 
 def json_response(data: Mapping[str, object], *, status: int) -> web.Response:

@@ -152,7 +152,7 @@ def test_empty_sources_is_allowed_with_a_warning(tmp_path: Path) -> None:
 
 # (file text, the exact "LINE: field: message" fragment expected after "FILE:")
 BAD_FILES: list[tuple[str, str, str]] = [
-    ("syntax", "sources:\n  - id: a\n    url: [unclosed\n", ":4:1: YAML syntax error"),
+    ("syntax", "sources:\n  - id: a\n    url: [unclosed\n", ":3:10: YAML syntax error: the '[' list opened here is not closed"),
     ("tab indent", "sources:\n\t- id: a\n", ":2:1: YAML syntax error"),
     ("top-level list", "- id: a\n", ":1: the top level must be a mapping"),
     ("top-level scalar", "hello\n", ":1: the top level must be a mapping"),

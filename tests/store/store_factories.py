@@ -36,6 +36,7 @@ def config(
     interval: int = 600,
     category: str | None = None,
     language: str | None = None,
+    timezone: str | None = None,
 ) -> SourceConfig:
     return SourceConfig(
         id=source_id,
@@ -44,6 +45,7 @@ def config(
         interval_seconds=interval,
         category=category,
         language=language,
+        timezone=timezone,
     )
 
 

@@ -20,6 +20,8 @@ class MemoryReader:
     source_names: dict[str, str] = field(default_factory=dict)
     interval_seconds: int = 900
     language: str | None = "zh-CN"
+    source_zones: dict[str, str] = field(default_factory=dict)  # source id → IANA zone
+    read_zones: dict[str, str] = field(default_factory=dict)  # source id → zone times read in
     articles: list[StoredArticle] = field(default_factory=list)
     versions: dict[FeedKey, FeedVersion] = field(default_factory=dict)
     calls: Counter[str] = field(default_factory=Counter)
@@ -48,20 +50,29 @@ class MemoryReader:
         return sorted(found, key=lambda a: (a.published, a.entry_id), reverse=True)
 
     def _info(self, key: FeedKey, version: FeedVersion) -> FeedInfo:
+        members = self._members(key)
+        sources = {a.source_id for a in members} if key.kind is not FeedKind.SOURCE else {key.value}
+        zones = {self.source_zones.get(s) for s in sources}
+        read = {self.source_zones.get(s) or self.read_zones.get(s) for s in sources}
+        site_url = None
         if key.kind is FeedKind.LATEST:
             title, slug = "最新文章", None
         elif key.kind is FeedKind.CATEGORY:
             title, slug = key.value, self.slug(key.value)
         else:
             title, slug = self.source_names.get(key.value, key.value), None
+            site_url = f"https://{key.value}.example.cn/list/"
         return FeedInfo(
             key=key,
             title=title,
             slug=slug,
-            article_count=len(self._members(key)),
+            article_count=len(members),
             updated_at=version.updated_at,
             interval_seconds=self.interval_seconds,
             language=self.language,
+            timezone=zones.pop() if len(zones) == 1 else None,
+            page_zone=read.pop() if len(read) == 1 else None,
+            site_url=site_url,
         )
 
     @staticmethod
