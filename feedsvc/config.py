@@ -164,6 +164,18 @@ class Settings:
         "admin API bearer tokens: NAME:SCOPE:TOKEN items (SCOPE read or write) separated by "
         "commas; empty = the /api/v1 admin API and the /admin console are off (404)",
     )
+    # Prometheus metrics (feedsvc/metrics/, docs/metrics.md).
+    metrics: bool = setting(
+        False,
+        "serve Prometheus metrics at /metrics (off = 404); when admin_tokens is set, a "
+        "bearer token from it (read scope is enough) is required",
+    )
+    metrics_dir: str = setting(
+        "",
+        "directory where every process of this deployment on this machine writes its "
+        "metrics (shared by --workers and separate --role processes); empty = "
+        "feedsvc-metrics-HASH of database_url under the system temp directory",
+    )
 
     @property
     def effective_public_url(self) -> str:

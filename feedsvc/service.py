@@ -9,6 +9,10 @@ source unless ``--prune``. With role ``all`` only worker 0 runs the scheduler (t
 ``web``): the database leases would keep several schedulers correct, but one is enough
 and keeps fetch concurrency limits per deployment meaningful. With role ``worker`` every
 process runs a scheduler and the leases share the sources among them.
+
+With ``metrics`` on, every process records into the deployment's metrics directory
+(metrics/directory.py: created, and cleared of stopped processes' files, at start; this
+run's files deleted at exit), and any web process's ``/metrics`` sums them all.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import contextlib
 import gc
 import logging
 import multiprocessing
+import os
 import signal
 import socket
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
@@ -29,6 +34,8 @@ from aiohttp import web
 from feedsvc.admintokens import parse_admin_tokens
 from feedsvc.config import AppConfig, Settings
 from feedsvc.listener import bind_listeners, claim_address, split_listen
+from feedsvc.metrics.directory import metrics_directory, prepare_directory, remove_process_files
+from feedsvc.metrics.instruments import use_directory
 from feedsvc.refresh.leases import make_owner
 from feedsvc.refresh.scheduler import Scheduler
 from feedsvc.runtime import configure_logging, open_database, open_store, refresh_context
@@ -107,6 +114,8 @@ async def running_service(
     async with AsyncExitStack() as stack:
         for listener in listeners:
             stack.callback(listener.close)
+        if settings.metrics:
+            stack.enter_context(recording_metrics(settings))
         store: Store
         if prepared:
             store = await open_database(config, migrate=False)
@@ -147,6 +156,7 @@ async def running_service(
                 versions=VersionMemo(probe),
                 ready=store.check_schema,
                 api=api,
+                source_states=store.list_sources,
             )
             limit_web_error_logs()
             # handler_cancellation stays off (aiohttp's default): a client that hangs up
@@ -177,6 +187,19 @@ async def running_service(
                 settings.effective_public_url,
             )
         yield scheduler
+
+
+@contextlib.contextmanager
+def recording_metrics(settings: Settings) -> Iterator[None]:
+    """Record this process's metrics in the deployment's directory (multiprocess mode),
+    back to memory afterwards; its files stay for the others until :func:`serve` ends."""
+    directory = metrics_directory(settings)
+    prepare_directory(directory)
+    use_directory(str(directory))
+    try:
+        yield
+    finally:
+        use_directory(None)
 
 
 def _access_log_args(settings: Settings) -> dict[str, Any]:
@@ -213,9 +236,18 @@ async def serve(
         sockets = claim_address(config.settings.listen, role=role, workers=workers)
     if workers > 1:
         return await _supervise(config, role, workers, guard=sockets, prune=prune)
-    async with running_service(config, role=role, listeners=sockets, prune=prune):
-        await wait_for_stop_signal()
+    try:
+        async with running_service(config, role=role, listeners=sockets, prune=prune):
+            await wait_for_stop_signal()
+    finally:
+        _forget_metrics(config.settings, [os.getpid()])
     return 0
+
+
+def _forget_metrics(settings: Settings, pids: Sequence[int | None]) -> None:
+    """Delete the metrics files of this run's processes (a next start would anyway)."""
+    if settings.metrics:
+        remove_process_files(metrics_directory(settings), pids)
 
 
 def worker_role(role: str, index: int) -> str:
@@ -238,6 +270,8 @@ async def _supervise(
 async def _run_workers(config: AppConfig, role: str, workers: int, prune: bool) -> int:
     async with open_store(config, migrate=True, sync=syncs_sources(role), prune=prune):
         pass  # migrate and sync once, so the workers never race to do it
+    if config.settings.metrics:  # created and cleared once, before any worker writes
+        prepare_directory(metrics_directory(config.settings))
     # spawn, not fork: each worker starts clean, without this process's loop or threads.
     ctx = multiprocessing.get_context("spawn")
     processes = [
@@ -275,6 +309,7 @@ async def _run_workers(config: AppConfig, role: str, workers: int, prune: bool) 
         if process.is_alive() and process.pid is not None:
             process.terminate()  # SIGTERM: the worker stops its scheduler and server cleanly
     await asyncio.to_thread(_join_all, processes)
+    _forget_metrics(config.settings, [p.pid for p in processes])
     failed = failed or any(p.exitcode != 0 for p in processes)
     return 1 if failed else 0
 

@@ -21,6 +21,7 @@ from datetime import datetime
 from functools import partial
 
 from feedsvc.feeds.render import ATOM_MEDIA_TYPE, RENDER_REVISION
+from feedsvc.metrics.instruments import current
 from feedsvc.models import FeedKey
 
 CacheKey = tuple[str, int, str]  # (str(FeedKey), version, variant)
@@ -113,6 +114,7 @@ class FeedCache:
         found = self.get(key)
         if found is not None:
             self.stats.hits += 1
+            current().render_cache_hits.inc()
         return found
 
     async def get_or_render(
@@ -122,10 +124,12 @@ class FeedCache:
         found = self.get(key)
         if found is not None:
             self.stats.hits += 1
+            current().render_cache_hits.inc()
             return found
         task = self._inflight.get(key)
         if task is None:
             self.stats.misses += 1
+            current().render_cache_misses.inc()
             task = asyncio.ensure_future(self._run(render))
             self._inflight[key] = task
             task.add_done_callback(partial(self._settle, key))

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
@@ -63,6 +64,7 @@ from feedsvc.fetch.hops import (
 )
 from feedsvc.fetch.retry_after import parse_retry_after
 from feedsvc.fetch.robots import MAX_ROBOTS_BYTES, RobotsRules
+from feedsvc.metrics.instruments import error_outcome, record_fetch
 from feedsvc.models import FetchResult, PageValidators
 
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
@@ -205,14 +207,21 @@ class Fetcher:
         # A source allowed on private networks fetches its own pages (the whole chain)
         # unguarded; robots.txt only for the origin it asked for (see _robots_allow).
         own = target.origin() if allow_private else None
-        async with (
-            self._hosts.slot(target.host or ""),
-            self._global,
-            deadline(url, self._settings.total_timeout, "total_timeout"),
-        ):
-            return await self._walk(
-                url, target, step, unguarded=lambda hop: allow_private, robots_for=own
-            )
+        async with self._hosts.slot(target.host or ""), self._global:
+            # Timed once a slot is ours: the latency of the fetch, not of the queue.
+            started = time.perf_counter()
+            try:
+                async with deadline(url, self._settings.total_timeout, "total_timeout"):
+                    result = await self._walk(
+                        url, target, step, unguarded=lambda hop: allow_private, robots_for=own
+                    )
+            except Exception as exc:
+                status = exc.status if isinstance(exc, HTTPStatusError) else None
+                record_fetch(error_outcome(exc), status, time.perf_counter() - started)
+                raise
+        outcome = "not_modified" if result.status == 304 else "ok"
+        record_fetch(outcome, result.status, time.perf_counter() - started)
+        return result
 
     async def post_form(
         self,

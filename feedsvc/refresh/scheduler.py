@@ -18,6 +18,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from feedsvc.metrics.instruments import current
 from feedsvc.refresh.health import refresh_problems
 from feedsvc.refresh.leases import heartbeat_timeout, refresh_leased
 from feedsvc.refresh.worker import RefreshContext, RefreshReport
@@ -62,10 +63,11 @@ class Scheduler:
         free = ctx.settings.claim_batch - len(self._running)
         if free <= 0:
             return 0
+        now = ctx.now()
         try:
             claimed = await ctx.store.claim_due(
                 ctx.owner,
-                ctx.now(),
+                now,
                 ctx.settings.lease_seconds,
                 free,
                 heartbeat_timeout=heartbeat_timeout(ctx.settings),
@@ -75,7 +77,9 @@ class Scheduler:
             log.exception("scheduler tick could not claim sources")
             return 0
         self._tick_errors = 0
+        lag = current().scheduler_lag
         for state in claimed:
+            lag.observe(max(0.0, (now - state.next_check_at).total_seconds()))
             task = asyncio.create_task(
                 refresh_leased(ctx, state), name=f"refresh-{state.config.id}"
             )

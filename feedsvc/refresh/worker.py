@@ -29,6 +29,7 @@ from feedsvc.errors import ExtractError, FetchError, LeaseLostError, ListDriftEr
 from feedsvc.extract import extract_article, extract_list
 from feedsvc.extract.zone import ZoneChoice, choose_zone
 from feedsvc.fetch import Fetcher
+from feedsvc.metrics.instruments import current, record_articles, record_refresh
 from feedsvc.models import (
     DroppedLink,
     ExtractedArticle,
@@ -175,10 +176,13 @@ def article_from_list_item(
 async def _extract(ctx: RefreshContext, url: str, fn: Callable[..., T], *args: Any) -> T:
     """``fn(*args)`` in the extraction pool; a job that did not return (over
     ``extract_timeout``, or its process died) is a failure of the page at ``url`` alone."""
+    started = time.perf_counter()
     try:
         return await ctx.offloader.run(fn, *args)
     except JobFailed as exc:
         raise ExtractError(url, str(exc)) from exc
+    finally:
+        current().extraction_seconds.observe(time.perf_counter() - started)
 
 
 @dataclass
@@ -406,10 +410,14 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
         saved = await ctx.store.save_refresh(outcome)
     except LeaseLostError as exc:
         log.warning("%s", exc)
+        record_refresh(FetchStatus.FAILED.value)
         return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=str(exc))
     except Exception as exc:
         message = await record_failure(ctx, state, started, exc)
+        record_refresh(FetchStatus.FAILED.value)
         return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=message)
+    record_refresh(status.value)
+    record_articles(saved.new, saved.updated, saved.unchanged)
     if saved.feeds_changed and ctx.on_feeds_changed is not None:
         try:
             await ctx.on_feeds_changed(saved.feeds_changed)

@@ -29,6 +29,7 @@ from feedsvc.web.keys import (
     HealthCheck,
     ReadyCheck,
 )
+from feedsvc.web.metrics import SourceStates, add_metrics
 from feedsvc.web.prepared import PreparedMemo
 from feedsvc.web.reader import FeedReader
 from feedsvc.web.versions import VersionMemo
@@ -62,6 +63,7 @@ def create_app(
     infos: FeedInfoMemo | None = None,
     ready: ReadyCheck | None = None,
     api: ApiContext | None = None,
+    source_states: SourceStates | None = None,
 ) -> web.Application:
     """The feed server.
 
@@ -70,6 +72,8 @@ def create_app(
     start after the reader and stop before it. ``ready`` raises when /readyz should say
     503 (default: the reader's ping); ``api`` mounts the admin API at /api/v1
     and the console at /admin.
+    With the ``metrics`` setting on, /metrics is served and requests are counted
+    (web/metrics.py); ``source_states`` gives its per-source gauges.
     """
     if (reader is None) == (reader_factory is None):
         raise ValueError("create_app needs exactly one of reader= or reader_factory=")
@@ -97,6 +101,7 @@ def create_app(
     if api is not None:
         add_api(app, api)
         add_admin(app, api)
+    add_metrics(app, source_states)
     return app
 
 
