@@ -23,8 +23,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from feedsvc.admintokens import parse_admin_tokens
 from feedsvc.metrics.instruments import current, multiprocess_directory
 from feedsvc.models import SourceState
-from feedsvc.web.api.auth import match_token
 from feedsvc.web.admin.context import BASE as CONSOLE
+from feedsvc.web.api.auth import match_token
 from feedsvc.web.api.views import PREFIX
 from feedsvc.web.keys import SETTINGS_KEY
 from feedsvc.web.responses import text_response

@@ -90,6 +90,9 @@ async def test_series_after_a_refresh_and_feed_requests(pipeline: Pipeline) -> N
         assert (await client.get("/feeds/sources/broken.atom")).status in (200, 404)
         assert (await client.get("/no/such/page")).status == 404
         assert (await client.get("/healthz")).status == 200
+        # Not mounted here (no admin tokens): classed by path all the same.
+        assert (await client.get("/api/v1/sources")).status == 404
+        assert (await client.get("/admin/sources/x")).status == 404
         text = await (await client.get("/metrics")).text()
     found = samples(text)
 
@@ -113,6 +116,8 @@ async def test_series_after_a_refresh_and_feed_requests(pipeline: Pipeline) -> N
     assert value(found, "feedsvc_http_requests_total", route="latest", status="304") == 1
     assert value(found, "feedsvc_http_requests_total", route="other", status="404") == 1
     assert value(found, "feedsvc_http_requests_total", route="admin", status="200") == 1
+    assert value(found, "feedsvc_http_requests_total", route="api", status="404") == 1
+    assert value(found, "feedsvc_http_requests_total", route="admin", status="404") == 1
     assert value(found, "feedsvc_render_cache_misses_total") >= 1
     assert value(found, "feedsvc_render_cache_hits_total") >= 1
 
