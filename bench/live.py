@@ -288,6 +288,18 @@ class LiveDeployment:
         wait_http(self.base_url + "/healthz", self.server)
         return self.server
 
+    def wait_for_workers(self, count: int, timeout: float = 20.0) -> None:
+        """Until ``count`` server processes have said they serve (``--workers``)."""
+        server = self.server
+        if server is None:
+            raise RuntimeError("the feed server is not running")
+        deadline = time.monotonic() + timeout
+        while server.output().count("serving feeds on") < count:
+            server.check_alive()
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{count} workers did not start:\n{server.output()}")
+            time.sleep(0.05)
+
     def stop_server(self) -> int:
         server, self.server = self.server, None
         return server.stop() if server is not None else 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.request
 from pathlib import Path
 
@@ -13,21 +12,12 @@ from process_support import pid_alive
 REQUESTS = 60
 
 
-def wait_for_workers(live: LiveDeployment, count: int, timeout: float = 20.0) -> None:
-    assert live.server is not None
-    deadline = time.monotonic() + timeout
-    while live.server.output().count("serving feeds on") < count:
-        live.server.check_alive()
-        assert time.monotonic() < deadline, live.server.output()
-        time.sleep(0.05)
-
-
 def test_two_workers_share_the_port_and_stop_on_sigterm(tmp_path: Path) -> None:
     with LiveDeployment(tmp_path) as live:
         live.refresh()
         # Role all: only worker 0 runs the scheduler, the other is a web worker.
         server = live.start_server(workers=2, role="all")
-        wait_for_workers(live, 2)
+        live.wait_for_workers(2)
         bodies = set()
         mark = len(live.access_log())
         for _ in range(REQUESTS):

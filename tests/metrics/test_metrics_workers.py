@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -17,15 +16,6 @@ from metrics_support import samples, value
 from feedsvc.metrics.directory import prepare_directory
 
 REQUESTS = 40
-
-
-def wait_for_workers(live: LiveDeployment, count: int, timeout: float = 20.0) -> None:
-    assert live.server is not None
-    deadline = time.monotonic() + timeout
-    while live.server.output().count("serving feeds on") < count:
-        live.server.check_alive()
-        assert time.monotonic() < deadline, live.server.output()
-        time.sleep(0.05)
 
 
 def scrape(live: LiveDeployment) -> str:
@@ -41,7 +31,7 @@ def test_requests_over_both_workers_are_counted_in_one_answer(tmp_path: Path) ->
         live.refresh()
         env = {"FEEDSVC_METRICS": "true", "FEEDSVC_METRICS_DIR": str(directory)}
         server = live.start_server(workers=2, role="web", env=env)
-        wait_for_workers(live, 2)
+        live.wait_for_workers(2)
         mark = len(live.access_log())
         for _ in range(REQUESTS):
             # A new connection each time, so the kernel picks a worker each time.
