@@ -153,4 +153,3 @@ def test_editor_and_outlet_are_both_contributors_editor_first() -> None:
     assert item is not None
     assert [e.text for e in item.findall(f"{DC}contributor")] == ["霍琦", "潍坊日报"]
     assert feed["items"][0]["_feedsvc"] == {"outlet": "潍坊日报"}
-
