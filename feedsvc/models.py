@@ -143,6 +143,9 @@ class NormalizedArticle:
     etag: str | None = None
     last_modified: str | None = None
     editor: str | None = None  # rendered as an Atom <contributor>, never as the author
+    # 来源: the outlet (新华社, Reuters) beside a named reporter; None when the outlet is
+    # the author already (no reporter named). Rendered as a contributor too.
+    outlet: str | None = None
 
 
 class FetchStatus(StrEnum):
@@ -212,6 +215,7 @@ class StoredArticle:
     image: str | None
     language: str | None = None
     editor: str | None = None
+    outlet: str | None = None  # 来源 beside the reporter (``source_name`` is the feed source's)
 
 
 class FeedKind(StrEnum):

@@ -470,6 +470,9 @@ def normalize_article(
     image = absolute_http_url(extracted.image, page_url) or (
         absolute_http_url(list_item.image, page_url) if list_item else None
     )
+    # The reporter is the author and the outlet (来源) is carried beside; with no reporter
+    # the outlet is the author, named once.
+    author, outlet = clean_text(extracted.author), clean_text(extracted.source_name)
     return NormalizedArticle(
         canonical_url=canonical,
         link_url=link,
@@ -477,7 +480,8 @@ def normalize_article(
         title=title,
         published=published,
         published_is_fallback=is_fallback,
-        author=clean_text(extracted.author) or clean_text(extracted.source_name),
+        author=author or outlet,
+        outlet=outlet if author and outlet != author else None,
         editor=clean_text(extracted.editor),
         category=clean_text(source.category) or clean_text(extracted.category),
         content_html=content,

@@ -79,6 +79,9 @@ def assert_valid_json_feed(body: bytes) -> dict[str, Any]:
             assert isinstance(author, dict) and any(
                 isinstance(author.get(k), str) for k in ("name", "url", "avatar")
             ), f"{where}.authors: {author!r}"
+        # Extensions (JSON Feed 1.1): a key starting with "_" holds an object.
+        for name in (k for k in item if k.startswith("_")):
+            assert isinstance(item[name], dict), f"{where}.{name} must be an object"
         tags = item.get("tags", [])
         assert isinstance(tags, list) and all(isinstance(t, str) for t in tags)
     assert len(ids) == len(set(ids)), "item ids must be unique"

@@ -76,6 +76,17 @@ _BY = re.compile(
     r"^(?i:(?:written|posted)\s+)?(?i:by)\s*[:]?\s+(?P<v>[A-Z][\w.'’-]*"
     r"(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|der|la|le))*)"
 )
+# The wire or paper after the name: "By Jane Doe | Reuters", "By Jane Doe · The Associated
+# Press". Capitalised words up to the line's end; a role or a time is no outlet.
+_BY_OUTLET = re.compile(
+    r"\s*[|｜•·–—]\s*(?P<v>[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|and|&)){0,4})\s*$"
+)
+_NOT_AN_OUTLET = re.compile(
+    r"\b(?:staff|writer|reporter|correspondent|editor|contributor|contributing|columnist"
+    r"|photographer|senior|chief|updated|published|posted|read|min|minutes?|hours?|ago"
+    r"|opinion|analysis|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\b",
+    re.I,
+)
 # A sentence that a hard-wrapped line happens to start with "by": "by Turkey for
 # convenience sake. The third I sometimes carried…": a function word after the name means
 # the sentence goes on.
@@ -234,11 +245,22 @@ def find_byline(lines: Sequence[str]) -> Byline:
                 value = _cut(m["v"].lstrip(" [【"))  # "来源：[ 国际金融报 ]"
                 if _plausible(value):
                     source = value
+        if source is None:
+            source = _outlet_after_by(line)
         if author is None:
             author = _author_in(line)
         if author is not None and source is not None and editor is not None:
             break
     return Byline(author, source, editor)
+
+
+def _outlet_after_by(line: str) -> str | None:
+    """The outlet an English byline names after its writer ("By Jane Doe | Reuters")."""
+    m = _BY.match(line) if len(line) <= 80 else None
+    outlet = _BY_OUTLET.match(line, m.end()) if m else None
+    if outlet is None or _NOT_AN_OUTLET.search(outlet["v"]):
+        return None
+    return outlet["v"] if _plausible(outlet["v"]) else None
 
 
 def _author_in(line: str) -> str | None:

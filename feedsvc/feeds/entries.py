@@ -40,6 +40,20 @@ def entry_contributor(article: StoredArticle) -> str | None:
     return editor if editor and editor != entry_author(article) else None
 
 
+def entry_outlet(article: StoredArticle) -> str | None:
+    """The outlet (来源: 新华社, Reuters) beside the reporter; None when the entry already
+    names it, as its author or its editor."""
+    outlet = xml_safe_or_none(article.outlet)
+    named = (entry_author(article), entry_contributor(article))
+    return outlet if outlet and outlet not in named else None
+
+
+def entry_contributors(article: StoredArticle) -> list[str]:
+    """Who the entry credits beside its author, in order: the editor, then the outlet
+    (Atom ``<contributor>``, RSS ``dc:contributor``)."""
+    return [name for name in (entry_contributor(article), entry_outlet(article)) if name]
+
+
 def feed_language(declared: str | None, entries: Sequence[StoredArticle]) -> str | None:
     """The feed's language: the declared one (the sources'), else the one language every
     entry carries."""

@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from feedsvc.errors import FeedRenderError
-from feedsvc.feeds.entries import build_entries, entry_author, feed_language, newest_first, rfc3339
+from feedsvc.feeds.entries import (
+    build_entries,
+    entry_author,
+    entry_outlet,
+    feed_language,
+    newest_first,
+    rfc3339,
+)
 from feedsvc.feeds.language import language_tag
 from feedsvc.feeds.render import FeedDocument
 from feedsvc.feeds.safety import article_html, http_url, required_http_url, required_text
@@ -20,6 +27,7 @@ from feedsvc.models import StoredArticle
 
 JSON_FEED_MEDIA_TYPE: Final = "application/feed+json"
 JSON_FEED_VERSION: Final = "https://jsonfeed.org/version/1.1"
+EXTENSION_KEY: Final = "_feedsvc"  # feedsvc's own item fields (docs/feeds.md)
 
 
 def render_json_feed(doc: FeedDocument, entries: Sequence[StoredArticle]) -> bytes:
@@ -101,6 +109,11 @@ def _item(article: StoredArticle, feed_language: str | None) -> dict[str, Any]:
     category = xml_safe_or_none(article.category)
     if category:
         item["tags"] = [category]
+    outlet = entry_outlet(article)
+    if outlet:
+        # Not a second author (that would read as a co-author): JSON Feed 1.1 carries
+        # anything else in an extension object, a key starting with "_".
+        item[EXTENSION_KEY] = {"outlet": outlet}
     language = language_tag(article.language)
     if language and language != feed_language:
         item["language"] = language

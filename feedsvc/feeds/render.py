@@ -23,7 +23,13 @@ from lxml import etree
 
 from feedsvc.errors import FeedRenderError
 from feedsvc.feeds import fragments
-from feedsvc.feeds.entries import build_entries, entry_author, entry_contributor, newest_first, utc
+from feedsvc.feeds.entries import (
+    build_entries,
+    entry_author,
+    entry_contributors,
+    newest_first,
+    utc,
+)
 from feedsvc.feeds.entries import feed_language as feed_language_of
 from feedsvc.feeds.language import language_tag
 from feedsvc.feeds.safety import article_html, http_url, required_http_url, required_text
@@ -37,7 +43,7 @@ ATOM_MEDIA_TYPE: Final = "application/atom+xml"
 
 # Bump when the rendered bytes change for the same data (new element, different layout):
 # it is part of every ETag, so caches everywhere notice a new rendering.
-RENDER_REVISION: Final = 4
+RENDER_REVISION: Final = 5  # 5: the outlet (来源) as a contributor
 
 # A fixed table rather than the ``mimetypes`` module, whose answers depend on the host's
 # /etc/mime.types: replicas must render identical bytes.
@@ -171,8 +177,7 @@ def _entry_element(article: StoredArticle, feed_language: str | None) -> etree._
     author = entry_author(article)
     if author:
         fe.author(name=author)
-    contributor = entry_contributor(article)
-    if contributor:
+    for contributor in entry_contributors(article):
         fe.contributor(name=contributor)
     category = xml_safe_or_none(article.category)
     if category:

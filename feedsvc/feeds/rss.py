@@ -19,7 +19,7 @@ from feedsvc.errors import FeedRenderError
 from feedsvc.feeds.entries import (
     build_entries,
     entry_author,
-    entry_contributor,
+    entry_contributors,
     feed_language,
     newest_first,
     utc,
@@ -111,8 +111,7 @@ def _item(article: StoredArticle) -> etree._Element:
     author = entry_author(article)
     if author:
         _text(item, f"{{{_DC}}}creator", author)
-    contributor = entry_contributor(article)
-    if contributor:
+    for contributor in entry_contributors(article):
         _text(item, f"{{{_DC}}}contributor", contributor)
     category = xml_safe_or_none(article.category)
     if category:

@@ -199,6 +199,7 @@ def _content_fields(article: NormalizedArticle) -> dict[str, object]:
         "title": article.title,
         "author": article.author,
         "editor": article.editor,
+        "outlet": article.outlet,
         "category": article.category,
         "content_html": article.content_html,
         "summary": article.summary,

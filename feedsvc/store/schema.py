@@ -113,6 +113,7 @@ articles = Table(
     Column("etag", Text),
     Column("last_modified", Text),
     Column("editor", Text),  # migration 0002
+    Column("outlet", Text),  # migration 0009: 来源 beside a named reporter
     # Migration 0005: a tombstone set by an admin; hidden articles leave every feed and
     # stay hidden on later refreshes (the row keeps the URL known).
     Column("hidden", Boolean, nullable=False, server_default=false()),

@@ -340,3 +340,23 @@ def test_placeholders_roles_and_profile_counts_leave_credits(
 ) -> None:
     got = extract_article(page(header, head=head), URL, selectors=None, tz=UTC, now=NOW)
     assert (got.author, got.source_name) == (author, source)
+
+
+@pytest.mark.parametrize(
+    ("line", "author", "source"),
+    [
+        ("By Jane Doe | Reuters", "Jane Doe", "Reuters"),
+        ("By Jane Doe · The Associated Press", "Jane Doe", "The Associated Press"),
+        ("By Jane Doe – BBC News", "Jane Doe", "BBC News"),
+        # A role, a date or a time after the separator is no outlet.
+        ("By Jane Doe | Staff Writer", "Jane Doe", None),
+        ("By Jane Doe | May 18, 2026", "Jane Doe", None),
+        ("By Jane Doe | Updated 3 hours ago", "Jane Doe", None),
+        ("By Jane Doe", "Jane Doe", None),
+    ],
+)
+def test_an_english_byline_names_the_outlet_after_the_writer(
+    line: str, author: str, source: str | None
+) -> None:
+    byline = find_byline([line])
+    assert (byline.author, byline.source) == (author, source)

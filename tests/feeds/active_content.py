@@ -244,4 +244,7 @@ def _json_fields(feed: dict[str, Any]) -> list[Field]:
             fields.append(Field(f"{where} tag", "text", tag))
         for hub in holder.get("hubs", []):
             fields.append(Field(f"{where} hub", "url", hub["url"]))
+        outlet = holder.get("_feedsvc", {}).get("outlet")
+        if outlet is not None:
+            fields.append(Field(f"{where} _feedsvc.outlet", "text", outlet))
     return fields

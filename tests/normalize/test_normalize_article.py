@@ -220,7 +220,7 @@ def test_author_falls_back_to_source_name() -> None:
     article = normalize_article(
         extracted, link_url=URL, list_item=ITEM, fetch=FETCH, source=SOURCE, now=NOW
     )
-    assert article.author == "潍坊市广播电视台"
+    assert (article.author, article.outlet) == ("潍坊市广播电视台", None)
     none = normalize_article(
         replace(ARTICLE, author=None),
         link_url=URL,
@@ -238,6 +238,35 @@ def test_editor_is_carried_cleaned_and_never_becomes_the_author() -> None:
         extracted, link_url=URL, list_item=ITEM, fetch=FETCH, source=SOURCE, now=NOW
     )
     assert (article.author, article.editor) == ("新京报", "霍琦")
+
+
+@pytest.mark.parametrize(
+    ("author", "source_name", "expected"),
+    [
+        ("张三", " 新华社\u3000", ("张三", "新华社")),  # reporter and outlet: both kept
+        (None, "新华社", ("新华社", None)),  # no reporter: the outlet is the author, once
+        ("新华社", "新华社", ("新华社", None)),  # the same name twice is one credit
+        ("张三", None, ("张三", None)),
+    ],
+)
+def test_the_outlet_is_kept_beside_a_named_reporter(
+    author: str | None, source_name: str | None, expected: tuple[str | None, str | None]
+) -> None:
+    extracted = replace(ARTICLE, author=author, source_name=source_name)
+    article = normalize_article(
+        extracted, link_url=URL, list_item=ITEM, fetch=FETCH, source=SOURCE, now=NOW
+    )
+    assert (article.author, article.outlet) == expected
+
+
+def test_the_outlet_is_no_part_of_the_content_hash() -> None:
+    def normalized(source_name: str | None) -> str:
+        extracted = replace(ARTICLE, author="张三", source_name=source_name)
+        return normalize_article(
+            extracted, link_url=URL, list_item=ITEM, fetch=FETCH, source=SOURCE, now=NOW
+        ).content_hash
+
+    assert normalized("新华社") == normalized(None)
 
 
 def test_configured_category_beats_the_page() -> None:
