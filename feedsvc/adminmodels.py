@@ -7,7 +7,7 @@ never on tables.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -88,3 +88,33 @@ class SourceChange:
     delete: bool = False
     run_now: bool = False
     if_match: str | None = None
+
+
+@dataclass
+class SourceSync:
+    """What a sync of the sources file wrote, by source id (each list in file order)."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # config edited (enabled aside)
+    enabled: list[str] = field(default_factory=list)
+    disabled: list[str] = field(default_factory=list)  # by the file or left out of it
+    renamed: list[str] = field(default_factory=list)  # their feeds' titles changed
+
+    @property
+    def ids(self) -> list[str]:
+        """Every source written, once each."""
+        return list(dict.fromkeys(self.added + self.changed + self.enabled + self.disabled))
+
+    def summary(self) -> str:
+        """``added a, b; changed c; disabled d`` or ``no changes``."""
+        parts = [
+            f"{name} {', '.join(ids)}"
+            for name, ids in (
+                ("added", self.added),
+                ("changed", self.changed),
+                ("enabled", self.enabled),
+                ("disabled", self.disabled),
+            )
+            if ids
+        ]
+        return "; ".join(parts) or "no changes"

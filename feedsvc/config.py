@@ -580,6 +580,7 @@ _SOURCE_KEYS = (
     "max_pages",
     "allow_private_networks",
     "selectors",
+    "enabled",
 )
 _SELECTOR_KEYS = tuple(f.name for f in fields(Selectors))
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -1068,6 +1069,9 @@ def _read_source(
         allow_private = reader.boolean(
             entries["allow_private_networks"], f"{where}.allow_private_networks"
         )
+    enabled = True
+    if "enabled" in entries:
+        enabled = reader.boolean(entries["enabled"], f"{where}.enabled") is not False
     max_pages = 1
     if "max_pages" in entries:
         max_pages = reader.integer(entries["max_pages"], f"{where}.max_pages", 1, MAX_PAGES) or 1
@@ -1090,6 +1094,7 @@ def _read_source(
         language=language,
         max_pages=max_pages,
         allow_private_networks=allow_private,
+        enabled=enabled,
     ), source_id
 
 
@@ -1199,6 +1204,8 @@ def source_fields(config: SourceConfig) -> dict[str, object]:
     }
     if config.selectors is not None:
         data["selectors"] = config.selectors.as_dict()
+    if not config.enabled:
+        data["enabled"] = False  # the default (true) is left out
     return {k: v for k, v in data.items() if v is not None}
 
 

@@ -54,6 +54,9 @@ class SourceConfig:
     language: str | None = None  # BCP 47, e.g. "zh-CN"; None = detect/unknown
     max_pages: int = 1  # list pages followed via pagination on the first refresh
     allow_private_networks: bool | None = None  # None = the global setting
+    # Read from the store: the runtime state (sources.enabled). In config_json: the state
+    # the file or API last asked for, so a sync touches only entries that changed.
+    enabled: bool = True
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, RowMapping, func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.adminmodels import (
@@ -23,6 +22,7 @@ from feedsvc.adminmodels import (
 )
 from feedsvc.errors import ConflictError, NotFoundError, StaleWriteError
 from feedsvc.models import FeedKey, FeedKind, SourceConfig
+from feedsvc.store.audit import record_audit, snapshot
 from feedsvc.store.categories import in_category
 from feedsvc.store.codec import source_config_from_json, source_config_to_json
 from feedsvc.store.feeds import bump_versions, older_than, text_matches
@@ -36,7 +36,9 @@ def _admin_source(row: Row[Any], items: int) -> AdminSource:
     failures = int(m["error_count"])
     last_error = m["last_error"]
     return AdminSource(
-        config=source_config_from_json(m["config_json"], source_id=m["id"]),
+        config=source_config_from_json(
+            m["config_json"], source_id=m["id"], enabled=bool(m["enabled"])
+        ),
         enabled=bool(m["enabled"]),
         managed_by="api" if m["managed_by"] == "api" else "file",
         etag=source_etag(m["config_json"], bool(m["enabled"])),
@@ -71,31 +73,6 @@ async def _locked(conn: AsyncConnection, dialect: str, source_id: str) -> Row[An
     if dialect == "postgresql":
         stmt = stmt.with_for_update()  # SQLite: BEGIN IMMEDIATE already serialises writers
     return (await conn.execute(stmt)).first()
-
-
-def _snapshot(row: Mapping[str, Any] | RowMapping | None) -> str | None:
-    if row is None:
-        return None
-    data = {
-        "config": json.loads(row["config_json"]),
-        "enabled": bool(row["enabled"]),
-        "managed_by": row["managed_by"],
-        "deleted": row["deleted_at"] is not None,
-    }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
-async def record_audit(conn: AsyncConnection, entry: AuditEntry) -> None:
-    await conn.execute(
-        audit.insert().values(
-            at=entry.at,
-            actor=entry.actor,
-            action=entry.action,
-            target=entry.target,
-            before_json=entry.before,
-            after_json=entry.after,
-        )
-    )
 
 
 async def create_source(
@@ -134,8 +111,8 @@ async def create_source(
             actor,
             "source.create",
             f"source:{config.id}",
-            _snapshot(old._mapping if old else None),
-            _snapshot(values),
+            snapshot(old._mapping if old else None),
+            snapshot(values),
         ),
     )
 
@@ -185,8 +162,8 @@ async def change_source(
             change.actor,
             change.action,
             f"source:{source_id}",
-            _snapshot(old._mapping),
-            _snapshot(after),
+            snapshot(old._mapping),
+            snapshot(after),
         ),
     )
 

@@ -20,8 +20,11 @@ def source_config_to_json(config: SourceConfig) -> str:
     return json.dumps(dataclasses.asdict(config), ensure_ascii=False, sort_keys=True)
 
 
-def source_config_from_json(text: str, *, source_id: str) -> SourceConfig:
-    """Rebuild a SourceConfig; keys this version does not know are ignored."""
+def source_config_from_json(
+    text: str, *, source_id: str, enabled: bool | None = None
+) -> SourceConfig:
+    """Rebuild a SourceConfig; keys this version does not know are ignored. ``enabled``:
+    the row's runtime state (the sources.enabled column), over the stored intent."""
     try:
         data: dict[str, Any] = json.loads(text)
         values = {k: v for k, v in data.items() if k in _SOURCE_FIELDS}
@@ -31,6 +34,8 @@ def source_config_from_json(text: str, *, source_id: str) -> SourceConfig:
             values["selectors"] = Selectors(
                 **{k: v for k, v in raw_selectors.items() if k in _SELECTOR_FIELDS}
             )
+        if enabled is not None:
+            values["enabled"] = enabled
         return SourceConfig(**values)
     except (ValueError, TypeError, AttributeError) as exc:
         raise StoreError(

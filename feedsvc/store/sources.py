@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Row, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from feedsvc.adminmodels import AuditEntry, SourceSync
 from feedsvc.errors import LeaseLostError, PruneRefusedError
 from feedsvc.models import (
     DroppedLink,
@@ -18,6 +21,7 @@ from feedsvc.models import (
     SourceConfig,
     SourceState,
 )
+from feedsvc.store.audit import record_audit, snapshot
 from feedsvc.store.codec import source_config_from_json, source_config_to_json
 from feedsvc.store.schema import fetch_runs, page_validators, sources
 from feedsvc.store.types import UTCDateTime
@@ -28,7 +32,9 @@ MAX_ERROR_CHARS = 4000
 def source_state(row: Row[tuple[object, ...]]) -> SourceState:
     m = row._mapping
     return SourceState(
-        config=source_config_from_json(m["config_json"], source_id=m["id"]),
+        config=source_config_from_json(
+            m["config_json"], source_id=m["id"], enabled=bool(m["enabled"])
+        ),
         next_check_at=m["next_check_at"],
         error_count=m["error_count"],
         last_error=m["last_error"],
@@ -45,91 +51,119 @@ def source_state(row: Row[tuple[object, ...]]) -> SourceState:
 
 
 async def sync_sources(
-    conn: AsyncConnection, configs: Sequence[SourceConfig], now: datetime, *, prune: bool
-) -> set[str]:
-    """Upsert configured sources, disable the rest. Returns ids whose name changed.
+    conn: AsyncConnection,
+    configs: Sequence[SourceConfig],
+    now: datetime,
+    *,
+    prune: bool,
+    actor: str = "file",
+) -> SourceSync:
+    """Apply the file's sources: each entry that differs from what the database holds for
+    it (its stored config, ``enabled`` included) is written; an unchanged entry is left
+    alone, so a source paused by an admin stays paused until its entry changes. A
+    file-managed source the file no longer lists is disabled, never deleted. Every write
+    is an audit row by ``actor``.
 
-    Raises PruneRefusedError, before writing anything, when ``configs`` keeps none of the
+    Raises PruneRefusedError, before writing anything, when the result keeps none of the
     enabled sources the file manages (an empty or wrong file) unless ``prune``; sources
     added through the admin API are never disabled by the file, so they do not count.
     """
-    seen: set[str] = set()
+    seen: dict[str, SourceConfig] = {}
     for config in configs:
         if config.id in seen:
             raise ValueError(f"sync_sources: source id {config.id!r} appears twice")
-        seen.add(config.id)
-    existing = {
-        row.id: row
-        for row in await conn.execute(
-            select(
-                sources.c.id,
-                sources.c.name,
-                sources.c.config_json,
-                sources.c.interval_seconds,
-                sources.c.enabled,
-                sources.c.next_check_at,
-                sources.c.managed_by,
-                sources.c.deleted_at,
-            )
-        )
-    }
-    enabled = sorted(s for s, row in existing.items() if row.enabled and row.managed_by == "file")
-    if enabled and not prune and seen.isdisjoint(enabled):
-        raise PruneRefusedError(enabled)
-    renamed: set[str] = set()
-    for config in configs:
-        config_json = source_config_to_json(config)
-        old = existing.get(config.id)
-        if old is None:
-            await conn.execute(
-                sources.insert().values(
-                    id=config.id,
-                    name=config.name,
-                    config_json=config_json,
-                    category=config.category,
-                    interval_seconds=config.interval_seconds,
-                    enabled=True,
-                    next_check_at=now,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            continue
-        next_check_at = old.next_check_at
-        if config.interval_seconds < old.interval_seconds:
-            # A shorter interval takes effect now, not after the old, longer wait.
-            next_check_at = min(next_check_at, now + timedelta(seconds=config.interval_seconds))
-        unchanged = old.config_json == config_json and next_check_at == old.next_check_at
-        if unchanged and old.enabled and old.deleted_at is None:
-            continue
-        if old.name != config.name:
-            renamed.add(config.id)
-        await conn.execute(
-            update(sources)
-            .where(sources.c.id == config.id)
-            .values(
-                name=config.name,
-                config_json=config_json,
-                category=config.category,
-                interval_seconds=config.interval_seconds,
-                enabled=True,
-                next_check_at=next_check_at,
-                updated_at=now,
-                deleted_at=None,  # the file is the truth for the sources it lists
-            )
-        )
-    # Only the file's own sources leave with it; those added through the admin API stay.
-    gone = [
-        sid
+        seen[config.id] = config
+    existing = {row.id: row for row in await conn.execute(select(sources))}
+    stored = {
+        sid: source_config_from_json(row.config_json, source_id=sid)
         for sid, row in existing.items()
-        if sid not in seen and row.enabled and row.managed_by == "file"
-    ]
-    if gone:
-        # Never deleted: their articles stay in the feeds.
-        await conn.execute(
-            update(sources).where(sources.c.id.in_(gone)).values(enabled=False, updated_at=now)
+    }
+
+    def applied(sid: str) -> bool:  # the file's entry is written (it differs or is new)
+        row = existing.get(sid)
+        return row is None or row.deleted_at is not None or stored[sid] != seen[sid]
+
+    enabled = sorted(s for s, row in existing.items() if row.enabled and row.managed_by == "file")
+    stays = [s for s in enabled if s in seen and (seen[s].enabled or not applied(s))]
+    if enabled and not prune and not stays:
+        raise PruneRefusedError(enabled)
+    report = SourceSync()
+    for config in configs:
+        if applied(config.id):
+            await _apply_entry(conn, config, existing.get(config.id), now, report)
+    # Only the file's own sources leave with it; those added through the admin API stay.
+    for sid, row in existing.items():
+        if sid in seen or row.managed_by != "file" or row.deleted_at is not None:
+            continue
+        if row.enabled or stored[sid].enabled:
+            # Never deleted: their articles stay in the feeds. The stored intent says
+            # "disabled" too, so the entry coming back re-enables it.
+            intent = source_config_to_json(dataclasses.replace(stored[sid], enabled=False))
+            await conn.execute(
+                update(sources)
+                .where(sources.c.id == sid)
+                .values(enabled=False, config_json=intent, updated_at=now)
+            )
+            if row.enabled:
+                report.disabled.append(sid)
+    for sid in report.ids:
+        after = (await conn.execute(select(sources).where(sources.c.id == sid))).first()
+        before = existing.get(sid)
+        await record_audit(
+            conn,
+            AuditEntry(
+                now,
+                actor,
+                "source.sync",
+                f"source:{sid}",
+                snapshot(None if before is None else before._mapping),
+                snapshot(None if after is None else after._mapping),
+            ),
         )
-    return renamed
+    return report
+
+
+async def _apply_entry(
+    conn: AsyncConnection,
+    config: SourceConfig,
+    old: Row[Any] | None,
+    now: datetime,
+    report: SourceSync,
+) -> None:
+    values: dict[str, object] = {
+        "name": config.name,
+        "config_json": source_config_to_json(config),
+        "category": config.category,
+        "interval_seconds": config.interval_seconds,
+        "enabled": config.enabled,
+        "updated_at": now,
+        "deleted_at": None,  # the file is the truth for the sources it lists
+    }
+    if old is None:
+        await conn.execute(
+            sources.insert().values(id=config.id, next_check_at=now, created_at=now, **values)
+        )
+        report.added.append(config.id)
+        return
+    next_check_at = old.next_check_at
+    if config.interval_seconds < old.interval_seconds:
+        # A shorter interval takes effect now, not after the old, longer wait.
+        next_check_at = min(next_check_at, now + timedelta(seconds=config.interval_seconds))
+    if config.enabled and not old.enabled:
+        next_check_at = now  # resumed: refresh at the next tick
+        report.enabled.append(config.id)
+    elif old.enabled and not config.enabled:
+        report.disabled.append(config.id)
+    was = source_config_from_json(old.config_json, source_id=config.id)
+    if dataclasses.replace(was, enabled=True) != dataclasses.replace(config, enabled=True):
+        report.changed.append(config.id)
+    if old.name != config.name:
+        report.renamed.append(config.id)
+    await conn.execute(
+        update(sources)
+        .where(sources.c.id == config.id)
+        .values(next_check_at=next_check_at, **values)
+    )
 
 
 async def get_source(conn: AsyncConnection, source_id: str) -> SourceState | None:

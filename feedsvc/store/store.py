@@ -18,6 +18,7 @@ from feedsvc.adminmodels import (
     ArticleSummary,
     AuditEntry,
     SourceChange,
+    SourceSync,
 )
 from feedsvc.errors import StoreError
 from feedsvc.models import (
@@ -176,19 +177,25 @@ class Store:
     # --- sources -----------------------------------------------------------------------
 
     async def sync_sources(
-        self, configs: Sequence[SourceConfig], now: datetime, *, prune: bool = False
-    ) -> None:
-        """Upsert configured sources (keeping schedule state) and disable missing ones.
+        self,
+        configs: Sequence[SourceConfig],
+        now: datetime,
+        *,
+        prune: bool = False,
+        actor: str = "file",
+    ) -> SourceSync:
+        """Write the file's entries that differ from the database (keeping schedule state)
+        and disable the file's sources it no longer lists; audit rows by ``actor``.
 
         A shorter interval pulls next_check_at in to at most now + interval. A renamed
         source bumps its feed version, since the feed's title changed. Disabling every
         enabled source at once needs ``prune`` (else PruneRefusedError, nothing written).
         """
         async with self._write() as conn:
-            renamed = await _sources.sync_sources(conn, configs, now, prune=prune)
-            await _feeds.bump_versions(
-                conn, self._dialect, [FeedKey(FeedKind.SOURCE, s) for s in renamed], now
-            )
+            report = await _sources.sync_sources(conn, configs, now, prune=prune, actor=actor)
+            keys = [FeedKey(FeedKind.SOURCE, s) for s in report.renamed]
+            await _feeds.bump_versions(conn, self._dialect, keys, now)
+        return report
 
     async def get_source(self, source_id: str) -> SourceState | None:
         async with self._read() as conn:

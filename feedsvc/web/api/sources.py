@@ -64,14 +64,11 @@ async def private_problems(
     return problems
 
 
-async def _validated(ctx: ApiContext, body: dict[str, Any], enabled: object) -> SourceConfig:
-    problems = []
-    if not isinstance(enabled, bool):
-        problems.append(SourceProblem("enabled", "expected true or false"))
-    parsed = parse_source(body)
+async def _validated(ctx: ApiContext, body: dict[str, Any]) -> SourceConfig:
+    parsed = parse_source(body)  # ``enabled`` included: the file's key
     if isinstance(parsed, list):
-        raise invalid(problems + parsed)
-    problems += await private_problems(ctx.settings, parsed, "url" if "url" in body else "urls")
+        raise invalid(parsed)
+    problems = await private_problems(ctx.settings, parsed, "url" if "url" in body else "urls")
     if problems:
         raise invalid(problems)
     return parsed
@@ -92,12 +89,10 @@ async def get_source(request: web.Request) -> web.Response:
 
 
 async def create_from(ctx: ApiContext, body: dict[str, Any], who: str) -> AdminSource:
-    """Validate ``body`` (the file's fields plus ``enabled``) and store it as a new source;
-    the API's POST and the console's form both come here."""
-    body = dict(body)
-    enabled = body.pop("enabled", True)
-    config = await _validated(ctx, body, enabled)
-    await ctx.store.create_source(config, enabled=bool(enabled), actor=who, now=ctx.now())
+    """Validate ``body`` (the file's fields, ``enabled`` included) and store it as a new
+    source; the API's POST and the console's form both come here."""
+    config = await _validated(ctx, dict(body))
+    await ctx.store.create_source(config, enabled=config.enabled, actor=who, now=ctx.now())
     return await find_source(ctx, config.id)
 
 
@@ -115,14 +110,13 @@ async def update_from(
         base.pop("urls", None)  # the patch names the one list page instead of the list
     merged = merge_patch(base, patch)
     assert isinstance(merged, dict)
-    enabled = merged.pop("enabled", current.enabled)
-    config = await _validated(ctx, merged, enabled)
+    config = await _validated(ctx, merged)
     change = SourceChange(
         "source.update",
         who,
         ctx.now(),
         config=config,
-        enabled=bool(enabled),
+        enabled=config.enabled,
         if_match=if_match or current.etag,  # nobody may have written since we read
     )
     await ctx.store.change_source(current.config.id, change)
