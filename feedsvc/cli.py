@@ -4,8 +4,10 @@ Exit status: 0 success, 1 the work failed (e.g. every source failed), 2 bad conf
 or usage, an unreachable database, or a sources file that would disable every enabled
 source without ``--prune`` (nothing was written).
 
-``sources``, ``check`` and ``config check`` only read. ``serve --role all|worker`` and
-``refresh`` apply the sources file to the database; ``serve --role web`` does not.
+``check``, ``config check``, ``sources list`` and ``sources export`` only read.
+``serve --role all|worker``, ``refresh`` and ``sources import`` apply the sources file to
+the database (serve again on SIGHUP and when the file changes, reload.py); ``serve --role
+web`` does not. ``sources enable|disable|refresh`` write one source (sourcescli.py).
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from feedsvc import __version__
 from feedsvc.config import AppConfig, check_file, load_config
 from feedsvc.errors import ConfigError, FeedsvcError, ListenError
-from feedsvc.models import FetchStatus, Selectors, SourceConfig, SourceState
+from feedsvc.models import Selectors
 from feedsvc.redact import redact_credentials
-
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
-PRUNE_HELP = (
-    "allow a sources file that lists none of the enabled sources to disable them all "
-    "(refused without it)"
+from feedsvc.sourcescli import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_OK,
+    PRUNE_HELP,
+    add_sources_parser,
+    run_sources,
 )
 
 
@@ -95,10 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("item", "title", "link", "date", "content"):
         check.add_argument(f"--{name}", help=f"{name} selector (CSS, or xpath:…)")
 
-    sources = sub.add_parser(
-        "sources", help="list the file's and the database's sources and their state; writes nothing"
-    )
-    sources.add_argument("--config", type=Path, required=True, help="sources file (YAML)")
+    add_sources_parser(sub)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--config", type=Path, help="sources file whose settings apply")
@@ -179,57 +180,32 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check":
         return asyncio.run(_check(config, args))
     if args.command == "sources":
-        return asyncio.run(_sources(config))
+        return asyncio.run(run_sources(config, args))
     if args.command == "migrate":
         return asyncio.run(_migrate(config))
     raise AssertionError(f"unhandled command {args.command}")
 
 
 async def _refresh(config: AppConfig, only: list[str] | None, *, prune: bool) -> int:
-    from feedsvc.refresh.leases import heartbeat_timeout, make_owner, refresh_leased
-    from feedsvc.runtime import open_store, refresh_context, utc_now
+    from feedsvc.runtime import open_store
+    from feedsvc.sourcescli import refresh_sources
 
     known = {s.id for s in config.sources}
     unknown = sorted(set(only or ()) - known)
     if unknown:
         print(f"feedsvc: unknown source id(s): {', '.join(unknown)}", file=sys.stderr)
         return EXIT_CONFIG
-    wanted = [s for s in config.sources if not only or s.id in only]
-    if not wanted:
-        print("feedsvc: the sources file lists no sources", file=sys.stderr)
-        return EXIT_CONFIG
-    owner = make_owner("cli")
-    failed = skipped = new = updated = 0
-    async with (
-        open_store(config, migrate=True, prune=prune) as store,
-        refresh_context(config.settings, store, owner=owner) as ctx,
-    ):
-
-        async def one(source_id: str) -> None:
-            nonlocal failed, skipped, new, updated
-            state = await store.claim_source(
-                source_id,
-                owner,
-                utc_now(),
-                config.settings.lease_seconds,
-                heartbeat_timeout=heartbeat_timeout(config.settings),
-            )
-            if state is None:
-                skipped += 1
-                print(f"{source_id}: skipped, another process is refreshing it", flush=True)
-                return
-            report = await refresh_leased(ctx, state)
-            print(report.line(), flush=True)
-            failed += report.status is FetchStatus.FAILED
-            new += report.new
-            updated += report.updated
-
-        await asyncio.gather(*(one(s.id) for s in wanted))
-    print(
-        f"{len(wanted)} sources: {len(wanted) - failed - skipped} ok, {failed} failed, "
-        f"{skipped} skipped; {new} new, {updated} updated articles"
+    # Named sources run even when disabled; without names, the file's enabled ones.
+    wanted = (
+        [s.id for s in config.sources if s.id in only]
+        if only
+        else [s.id for s in config.sources if s.enabled]
     )
-    return EXIT_FAILED if failed and failed + skipped == len(wanted) else EXIT_OK
+    if not wanted:
+        print("feedsvc: the sources file lists no enabled sources", file=sys.stderr)
+        return EXIT_CONFIG
+    async with open_store(config, migrate=True, prune=prune) as store:
+        return await refresh_sources(config, store, wanted)
 
 
 async def _check(config: AppConfig, args: argparse.Namespace) -> int:
@@ -275,78 +251,6 @@ async def _check(config: AppConfig, args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print(redact_credentials(dumps(result) if args.json else result.to_text()))
     return EXIT_OK if (result.items or result.article) else EXIT_FAILED
-
-
-async def _sources(config: AppConfig) -> int:
-    """The file's sources beside what the database holds, read-only: nothing is synced."""
-    from feedsvc.errors import NoDatabaseError
-    from feedsvc.runtime import open_database
-
-    states: dict[str, SourceState] = {}
-    enabled: set[str] = set()
-    by_api: set[str] = set()  # added through the admin API: the file's sync leaves them be
-    try:
-        store = await open_database(config, migrate=False, read_only=True)
-    except ConfigError as exc:
-        if not isinstance(exc.__cause__, NoDatabaseError):
-            raise
-        print(f"feedsvc: {exc}", file=sys.stderr)
-    else:
-        try:
-            states = {s.config.id: s for s in await store.list_sources(include_disabled=True)}
-            enabled = {s.config.id for s in await store.list_sources()}
-            by_api = {s.config.id for s in await store.admin_sources() if s.managed_by == "api"}
-        finally:
-            await store.close()
-    in_file = {s.id: s for s in config.sources}
-    for sid in sorted(in_file.keys() | enabled):
-        line = _source_line(sid, in_file.get(sid), states.get(sid), sid in enabled, sid in by_api)
-        print(redact_credentials(line))
-    file_enabled = enabled - by_api
-    if file_enabled and in_file.keys().isdisjoint(file_enabled):
-        print(
-            f"feedsvc: {config.path} lists none of the {len(file_enabled)} enabled sources; "
-            "serve and refresh refuse it unless --prune",
-            file=sys.stderr,
-        )
-    return EXIT_OK
-
-
-def _source_line(
-    sid: str,
-    configured: SourceConfig | None,
-    state: SourceState | None,
-    enabled: bool,
-    by_api: bool,
-) -> str:
-    if state is None:
-        assert configured is not None
-        every = configured.interval_seconds
-        return f"{sid:24} every {every:>6}s  not in the database yet (serve or refresh adds it)"
-    line = source_line(state)
-    if configured is None:
-        if by_api:
-            return line + "  [added through the admin API]"
-        return line + "  [not in the file: a sync disables it]"
-    if not enabled:
-        return line + "  [disabled: a sync enables it again]"
-    if configured != state.config:
-        return line + "  [changed in the file: a sync applies it]"
-    return line
-
-
-def source_line(state: SourceState) -> str:
-    """One stored source's schedule state (drift included), as ``feedsvc sources`` prints
-    it before its notes; the caller redacts credentials."""
-    last_ok = state.last_success_at.isoformat() if state.last_success_at else "never"
-    drift = f"  DRIFT since {state.drift_since.isoformat()}" if state.drift_since else ""
-    return (
-        f"{state.config.id:24} every {state.config.interval_seconds:>6}s  "
-        f"next {state.next_check_at:%Y-%m-%d %H:%M:%S}  "
-        f"last ok {last_ok}  failures {state.error_count}{drift}"
-        + (f"  times in {state.zone}" if state.zone else "")
-        + (f"  last error: {state.last_error}" if state.last_error else "")
-    )
 
 
 async def _migrate(config: AppConfig) -> int:

@@ -18,6 +18,8 @@ from feedsvc.refresh.worker import RefreshContext
 from feedsvc.store import Store
 from feedsvc.websub import WebSubPublisher
 
+log = logging.getLogger(__name__)
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -69,7 +71,9 @@ async def open_store(
     try:
         if sync and config.path is not None:
             try:
-                await store.sync_sources(config.sources, now(), prune=prune)
+                report = await store.sync_sources(config.sources, now(), prune=prune)
+                if report.ids:
+                    log.info("sources file %s applied: %s", config.path, report.summary())
             except PruneRefusedError as exc:
                 raise ConfigError(
                     f"{config.path}: {exc}; to do that, run again with --prune"

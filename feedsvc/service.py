@@ -38,7 +38,14 @@ from feedsvc.metrics.directory import metrics_directory, prepare_directory, remo
 from feedsvc.metrics.instruments import use_directory
 from feedsvc.refresh.leases import make_owner
 from feedsvc.refresh.scheduler import Scheduler
-from feedsvc.runtime import configure_logging, open_database, open_store, refresh_context
+from feedsvc.reload import SourcesReloader
+from feedsvc.runtime import (
+    configure_logging,
+    open_database,
+    open_store,
+    refresh_context,
+    utc_now,
+)
 from feedsvc.store import Store
 from feedsvc.web import create_app
 from feedsvc.web.api import ApiContext
@@ -124,6 +131,10 @@ async def running_service(
             store = await stack.enter_async_context(
                 open_store(config, migrate=True, sync=syncs_sources(role), prune=prune)
             )
+        reloader = None
+        if not prepared and syncs_sources(role) and config.path is not None:
+            reloader = await _start_reloader(stack, config, store, prune)
+        _on_sighup(stack, reloader, role=role, prepared=prepared)
         scheduler: Scheduler | None = None
         if role in ("all", "worker"):
             ctx = await stack.enter_async_context(
@@ -202,6 +213,34 @@ def recording_metrics(settings: Settings) -> Iterator[None]:
         use_directory(None)
 
 
+async def _start_reloader(
+    stack: AsyncExitStack, config: AppConfig, store: Store, prune: bool
+) -> SourcesReloader:
+    """Watch the sources file (reload.py) until ``stack`` closes."""
+    reloader = SourcesReloader(config, store, prune=prune, now=utc_now)
+    await reloader.start()
+    stack.push_async_callback(reloader.stop)
+    return reloader
+
+
+def _on_sighup(
+    stack: AsyncExitStack, reloader: SourcesReloader | None, *, role: str, prepared: bool
+) -> None:
+    """SIGHUP reloads the sources file where this process watches it; elsewhere it is
+    logged and ignored (never the default, which would end the process)."""
+
+    def ignored() -> None:
+        if prepared:
+            log.debug("SIGHUP: the supervising process reloads the sources file")
+        else:
+            log.info("SIGHUP ignored: role %s does not read a sources file", role)
+
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        loop.add_signal_handler(signal.SIGHUP, reloader.request if reloader else ignored)
+        stack.callback(loop.remove_signal_handler, signal.SIGHUP)
+
+
 def _access_log_args(settings: Settings) -> dict[str, Any]:
     if settings.access_log:
         return {
@@ -268,10 +307,22 @@ async def _supervise(
 
 
 async def _run_workers(config: AppConfig, role: str, workers: int, prune: bool) -> int:
-    async with open_store(config, migrate=True, sync=syncs_sources(role), prune=prune):
-        pass  # migrate and sync once, so the workers never race to do it
-    if config.settings.metrics:  # created and cleared once, before any worker writes
-        prepare_directory(metrics_directory(config.settings))
+    # Migrate and sync once, so the workers never race to do it; this process then
+    # watches the sources file for them.
+    async with AsyncExitStack() as stack:
+        store = await stack.enter_async_context(
+            open_store(config, migrate=True, sync=syncs_sources(role), prune=prune)
+        )
+        reloader = None
+        if syncs_sources(role) and config.path is not None:
+            reloader = await _start_reloader(stack, config, store, prune)
+        _on_sighup(stack, reloader, role=role, prepared=False)
+        if config.settings.metrics:  # created and cleared once, before any worker writes
+            prepare_directory(metrics_directory(config.settings))
+        return await _supervise_workers(config, role, workers)
+
+
+async def _supervise_workers(config: AppConfig, role: str, workers: int) -> int:
     # spawn, not fork: each worker starts clean, without this process's loop or threads.
     ctx = multiprocessing.get_context("spawn")
     processes = [
@@ -324,6 +375,7 @@ def _join_all(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
 
 def _worker_main(config: AppConfig, role: str) -> None:
     configure_logging(config.settings)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the parent reloads the sources file
     # Ctrl-C reaches the whole process group; the parent reports the outcome.
     with (
         contextlib.suppress(KeyboardInterrupt),

@@ -183,9 +183,11 @@ class Store:
         *,
         prune: bool = False,
         actor: str = "file",
+        dry_run: bool = False,
     ) -> SourceSync:
         """Write the file's entries that differ from the database (keeping schedule state)
         and disable the file's sources it no longer lists; audit rows by ``actor``.
+        ``dry_run``: the same work in a transaction that is rolled back (what it would do).
 
         A shorter interval pulls next_check_at in to at most now + interval. A renamed
         source bumps its feed version, since the feed's title changed. Disabling every
@@ -195,6 +197,8 @@ class Store:
             report = await _sources.sync_sources(conn, configs, now, prune=prune, actor=actor)
             keys = [FeedKey(FeedKind.SOURCE, s) for s in report.renamed]
             await _feeds.bump_versions(conn, self._dialect, keys, now)
+            if dry_run:
+                await conn.rollback()
         return report
 
     async def get_source(self, source_id: str) -> SourceState | None:

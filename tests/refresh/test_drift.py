@@ -7,8 +7,8 @@ from pathlib import Path
 
 from refresh_site import NewsSite, harness, source_yaml
 
-from feedsvc.cli import source_line
 from feedsvc.models import FeedKind, FetchStatus
+from feedsvc.sourcescli import source_line
 
 
 async def test_drift_keeps_the_feed_and_flags_the_source(tmp_path: Path, database_url: str) -> None:
