@@ -73,12 +73,15 @@ def write_sources(tmp_path: Path, portal: str, extra: str = "") -> Path:
     return path
 
 
+SIDS = ("demo-caijing", "demo-shehui", "demo-wenhua", "demo-tiyu")
+
+
 def test_refresh_prints_a_line_per_source_and_a_summary(tmp_path: Path, portal: str) -> None:
     config = write_sources(tmp_path, portal)
     done = feedsvc("refresh", "--config", str(config), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    for sid in ("demo-caijing", "demo-shehui", "demo-wenhua", "demo-tiyu"):
+    for sid in SIDS:
         assert any(line.startswith(f"{sid}: ok, 12 links, 12 new") for line in lines), lines
     assert lines[-1].startswith("4 sources: 4 ok, 0 failed, 0 skipped; 48 new, 0 updated")
 
@@ -87,7 +90,13 @@ def test_refresh_prints_a_line_per_source_and_a_summary(tmp_path: Path, portal: 
     assert "demo-tiyu: not_modified" in again.stdout
 
     listed = feedsvc("sources", "--config", str(config), cwd=tmp_path)
-    assert listed.returncode == 0 and listed.stdout.count("failures 0") == 4
+    assert listed.returncode == 0, listed.stderr
+    header, *rows = listed.stdout.splitlines()
+    assert header.split()[:4] == ["ID", "ENABLED", "MANAGED", "CATEGORY"]
+    assert [row.split()[:3] for row in rows] == [[sid, "yes", "file"] for sid in sorted(SIDS)]
+    as_json = feedsvc("sources", "list", "--json", "--config", str(config), cwd=tmp_path)
+    health = [s["health"] for s in json.loads(as_json.stdout)["sources"]]
+    assert [(h["consecutive_failures"], h["items"]) for h in health] == [(0, 12)] * 4
 
 
 def test_refresh_fails_when_every_source_fails(tmp_path: Path) -> None:

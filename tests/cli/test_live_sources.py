@@ -9,65 +9,20 @@ An invalid file and a file that would disable everything change nothing and say 
 
 from __future__ import annotations
 
-import collections
 import os
 import signal
 import sqlite3
 import subprocess
-import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from cli_run import PYTHON, free_port, run_feedsvc
+from news_site import Site
 
 TICK = 0.3
 WAIT = 45.0  # generous: a loaded 2-core machine
-
-
-class Site:
-    """``/<id>/`` is a list of three articles; every request is counted by ``<id>``."""
-
-    def __init__(self) -> None:
-        self.hits: collections.Counter[str] = collections.Counter()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                sid = self.path.strip("/").split("/")[0]
-                site.hits[sid] += 1
-                links = "".join(
-                    f'<li><a href="/{sid}/{n}.html">Story {n} from {sid}</a></li>'
-                    for n in (1, 2, 3)
-                )
-                body = f'<html><body><ul class="news">{links}</ul></body></html>'.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-
-    def url(self, sid: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{sid}/"
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    s = Site()
-    thread = threading.Thread(target=s.server.serve_forever, daemon=True)
-    thread.start()
-    yield s
-    s.server.shutdown()
-    s.server.server_close()
 
 
 def entry(site: Site, sid: str, extra: str = "") -> str:
