@@ -47,12 +47,13 @@ def add_sources_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         help="list, export, import, enable, disable or refresh the database's sources",
     )
     # Not "config": parents share the --config action, and its default would override.
-    sources.set_defaults(json=False)
+    json_help = "print the admin API's JSON"
+    sources.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=json_help)
     actions = sources.add_subparsers(dest="action", metavar="ACTION")
     listing = actions.add_parser(
         "list", parents=[common], help="a table of the sources and their health (default)"
     )
-    listing.add_argument("--json", action="store_true", help="print the admin API's JSON")
+    listing.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=json_help)
     export = actions.add_parser(
         "export", parents=[common], help="print the sources as a sources file (YAML)"
     )
@@ -87,7 +88,7 @@ async def run_sources(config: AppConfig, args: argparse.Namespace) -> int:
 
     action: str = args.action or "list"
     if action == "list":
-        return await _list(config, as_json=args.json)
+        return await _list(config, as_json=getattr(args, "json", False))
     if action == "export":
         return await _export(config, args.output)
     if action == "import":
