@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 
 from api_support import ApiHarness, HarnessMaker, auth
 
@@ -185,3 +186,18 @@ async def test_a_created_source_is_refreshed_by_the_next_scheduler_tick(
     assert runs and runs[0].new_count > 0, runs
     feed = await harness.client.get("/feeds/sources/caijing.atom")
     assert feed.status == 200 and "<entry>" in await feed.text()
+
+
+async def test_enabled_false_creates_a_paused_source_and_a_patch_resumes_it(
+    harness: ApiHarness,
+) -> None:
+    body = harness.source_body(enabled=False)
+    created = await harness.client.post(SOURCES, json=body, headers=auth())
+    assert created.status == 201 and (await created.json())["enabled"] is False
+    assert await harness.store.claim_due("w", datetime.now(UTC), 60, 10) == []
+    patched = await harness.client.patch(
+        f"{SOURCES}/caijing", json={"enabled": True}, headers=auth()
+    )
+    assert patched.status == 200 and (await patched.json())["enabled"] is True
+    (state,) = await harness.store.list_sources()
+    assert state.config.enabled

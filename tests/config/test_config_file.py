@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from feedsvc.config import AppConfig, load_config, parse_interval
+from feedsvc.config import AppConfig, load_config, parse_interval, parse_source, source_fields
 from feedsvc.errors import ConfigError
 from feedsvc.models import Selectors, SourceConfig
 
@@ -105,6 +105,15 @@ def test_defaults_for_optional_fields(tmp_path: Path) -> None:
     assert config.settings.database_url == "sqlite+aiosqlite:///var/feedsvc.db"
 
 
+def test_enabled_false_reads_and_writes_back(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE + "    enabled: false\n  - id: running\n    url: https://a.org/\n")
+    paused, running = load_config(path).sources
+    assert not paused.enabled and running.enabled
+    assert source_fields(paused)["enabled"] is False and "enabled" not in source_fields(running)
+    assert parse_source(source_fields(paused)) == paused  # the API's reader agrees
+
+
 def test_urls_list_and_merge(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -182,6 +191,7 @@ BAD_FILES: list[tuple[str, str, str]] = [
     ("interval bool", BASE + "    interval: yes\n", ":4: sources[0].interval: expected a duration like 15m, got a boolean (yes)"),
     ("timezone typo", BASE + "    timezone: Asia/Shangai\n", ":4: sources[0].timezone: unknown time zone 'Asia/Shangai'; did you mean 'Asia/Shanghai'?"),
     ("full_text string", BASE + "    full_text: 'yes'\n", ":4: sources[0].full_text: expected true or false, got a string ('yes')"),
+    ("enabled string", BASE + "    enabled: 'no'\n", ":4: sources[0].enabled: expected true or false, got a string ('no')"),
     ("allow_private string", BASE + "    allow_private_networks: sometimes\n", ":4: sources[0].allow_private_networks: expected true or false"),
     ("encoding", BASE + "    encoding: gbkk\n", ":4: sources[0].encoding: unknown encoding 'gbkk'"),
     ("language", BASE + "    language: chinese-simplified\n", ":4: sources[0].language: not a BCP 47 language tag"),
