@@ -5,7 +5,8 @@ the kernel spreads connections over N event loops. The parent migrates the datab
 syncs the sources once, then only supervises: it forwards SIGINT/SIGTERM and stops every
 worker when one dies. Role ``web`` never syncs the sources file (it only serves what is
 stored); ``all`` and ``worker`` do, and refuse a file that would disable every enabled
-source unless ``--prune``. With role ``all`` only worker 0 runs the scheduler (the others are
+source unless ``--prune``; they apply it again on SIGHUP and when it changes (reload.py;
+with ``--workers`` the supervising parent watches it). With role ``all`` only worker 0 runs the scheduler (the others are
 ``web``): the database leases would keep several schedulers correct, but one is enough
 and keeps fetch concurrency limits per deployment meaningful. With role ``worker`` every
 process runs a scheduler and the leases share the sources among them.
