@@ -6,9 +6,10 @@ syncs the sources once, then only supervises: it forwards SIGINT/SIGTERM and sto
 worker when one dies. Role ``web`` never syncs the sources file (it only serves what is
 stored); ``all`` and ``worker`` do, and refuse a file that would disable every enabled
 source unless ``--prune``; they apply it again on SIGHUP and when it changes (reload.py;
-with ``--workers`` the supervising parent watches it). With role ``all`` only worker 0 runs the scheduler (the others are
-``web``): the database leases would keep several schedulers correct, but one is enough
-and keeps fetch concurrency limits per deployment meaningful. With role ``worker`` every
+with ``--workers`` the supervising parent watches it). With role ``all`` only worker 0
+runs the scheduler (the others are ``web``): the database leases would keep several
+schedulers correct, but one is enough and keeps fetch concurrency limits per deployment
+meaningful. With role ``worker`` every
 process runs a scheduler and the leases share the sources among them.
 
 With ``metrics`` on, every process records into the deployment's metrics directory
