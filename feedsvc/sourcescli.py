@@ -25,6 +25,7 @@ from feedsvc.config import AppConfig, load_config, source_fields
 from feedsvc.errors import ConfigError, NotFoundError
 from feedsvc.models import FetchStatus, SourceConfig, SourceState
 from feedsvc.redact import redact_credentials
+from feedsvc.refresh.policy import format_seconds
 
 if TYPE_CHECKING:
     from feedsvc.store import Store
@@ -191,13 +192,6 @@ def _when(value: datetime | None) -> str:
     return "-" if value is None else f"{value:%Y-%m-%d %H:%M:%S}"
 
 
-def interval_text(seconds: int) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
-
-
 HEADER = ("ID", "ENABLED", "MANAGED", "CATEGORY", "INTERVAL", "LAST SUCCESS", "FAILURES",
           "NEXT RUN", "ITEMS")  # fmt: skip
 
@@ -209,7 +203,7 @@ def source_row(source: AdminSource) -> tuple[str, ...]:
         "yes" if source.enabled else "no",
         source.managed_by,
         source.config.category or "-",
-        interval_text(source.config.interval_seconds),
+        format_seconds(source.config.interval_seconds),
         _when(health.last_success),
         str(health.consecutive_failures),
         _when(health.next_run),
@@ -285,7 +279,7 @@ async def _list(config: AppConfig, *, as_json: bool) -> int:
             if source.health.last_error:
                 notes.append(f"{sid}: last error: {source.health.last_error}")
         elif configured is not None:
-            every = interval_text(configured.interval_seconds)
+            every = format_seconds(configured.interval_seconds)
             rows.append((sid, "-", "file", configured.category or "-", every, *"----"))
         note = file_note(configured, source) if config.path is not None else None
         if note:
