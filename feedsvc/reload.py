@@ -21,9 +21,10 @@ from datetime import datetime
 from pathlib import Path
 
 from feedsvc.adminmodels import SourceSync
-from feedsvc.config import MAX_FILE_BYTES, AppConfig, load_config
+from feedsvc.config import AppConfig, load_config
 from feedsvc.errors import ConfigError, PruneRefusedError
 from feedsvc.store import Store
+from feedsvc.yamlfile import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 
