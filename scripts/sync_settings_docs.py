@@ -1,4 +1,4 @@
-"""Rewrite the settings tables in README.md and docs/settings.md from feedsvc/config.py.
+"""Rewrite the settings tables in README.md and docs/settings.md from feedsvc/config/settings.py.
 
 Run after adding or changing a setting: ``python scripts/sync_settings_docs.py``.
 """

@@ -20,7 +20,7 @@ from cli_run import free_port, run_feedsvc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedsvc.config import main as config_main
+from feedsvc.config.__main__ import main as config_main
 
 BIG = "9" * 5000
 

@@ -1,4 +1,4 @@
-"""docs/settings.md must show exactly the settings declared in feedsvc/config.py."""
+"""docs/settings.md must show exactly the settings declared in feedsvc/config/settings.py."""
 
 from __future__ import annotations
 
