@@ -3,8 +3,7 @@ modules — ``settings`` (declarations, environment), ``values`` (single-value r
 ``yamlnodes`` (the node walker) and ``sources`` (one source schema for file, CLI and API).
 
 Settings are declared once, in ``settings``, with their default and help text; the README
-table is
-checked against this declaration by a test. Precedence: defaults < the sources file's
+table is checked against this declaration by a test. Precedence: defaults < the sources file's
 ``settings:`` block < ``FEEDSVC_<NAME>`` environment variables.
 
 ``load_config`` validates the whole sources file before anything runs and reports every
