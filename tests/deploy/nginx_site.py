@@ -84,7 +84,6 @@ def write_site(
         (DEPLOY / "nginx/feedsvc.conf").read_text(),
         {
             "/var/cache/nginx/feedsvc": str(prefix / "cache"),
-            "server 127.0.0.1:8080 ": f"server 127.0.0.1:{upstream_port} ",
             "listen 80;": f"listen 127.0.0.1:{port};",
             "listen [::]:80;": "",
         },
@@ -92,6 +91,12 @@ def write_site(
     )
     (prefix / "conf.d/feedsvc.conf").write_text(site)
     shutil.copy(DEPLOY / "nginx/feedsvc-proxy.conf", prefix / "snippets/feedsvc-proxy.conf")
+    upstream = _rewrite(
+        (DEPLOY / "nginx/feedsvc-upstream.conf").read_text(),
+        {"server 127.0.0.1:8080 ": f"server 127.0.0.1:{upstream_port} "},
+        "feedsvc-upstream.conf",
+    )
+    (prefix / "snippets/feedsvc-upstream.conf").write_text(upstream)
     if tls is not None:
         secure = _rewrite(
             (DEPLOY / "nginx/feedsvc-tls.conf").read_text(),
