@@ -5,7 +5,6 @@ a conditional GET, and never caches the admin API, /admin or the probes."""
 from __future__ import annotations
 
 import gzip
-from email.message import Message
 import shutil
 import ssl
 import time
@@ -13,13 +12,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 import pytest
+from live import LiveDeployment, free_port
 from lxml import etree
 from nginx_site import Nginx, Tls, nginx_test, self_signed, write_site
-
-from live import LiveDeployment, free_port
 from required_tool import required_tool
 
 ATOM = "{http://www.w3.org/2005/Atom}"
