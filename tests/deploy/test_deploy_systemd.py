@@ -4,6 +4,7 @@ migration first, run the venv's feedsvc (never ./dev) and set only real settings
 from __future__ import annotations
 
 import configparser
+import shlex
 import shutil
 import subprocess
 import sys
@@ -50,8 +51,11 @@ def test_unit_is_hardened_and_runs_a_feedsvc_command(name: str) -> None:
     program, _, args = service["ExecStart"].partition(" ")
     assert program == VENV_FEEDSVC
     check_feedsvc_command(args, name)
-    name_value = service["Environment"].split("=", 1)
-    check_feedsvc_env(dict([name_value]), name)
+    assignments = [item.split("=", 1) for item in shlex.split(service["Environment"])]
+    env = dict(assignments)
+    check_feedsvc_env(env, name)
+    # Each unit has its own /tmp: the processes share metrics through the state directory.
+    assert env["FEEDSVC_METRICS_DIR"].startswith("/var/lib/feedsvc/"), name
 
 
 def test_web_and_worker_start_after_the_migration() -> None:
