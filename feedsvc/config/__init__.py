@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from feedsvc.config.settings import (
+    ENV_PREFIX,
     Settings,
     _build_settings,
     _Value,
@@ -50,6 +51,7 @@ from feedsvc.redact import redact_credentials
 from feedsvc.yamlfile import compose_file
 
 __all__ = [
+    "ENV_PREFIX",
     "AppConfig",
     "ConfigError",
     "Settings",
