@@ -4,10 +4,8 @@ the container entrypoint) and read and checked where it cannot (compose, Kuberne
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "deploy"
+from deploy_paths import ROOT
 
 # bench/live.py starts the demo portal, `feedsvc refresh` and `feedsvc serve` for real.
 sys.path.insert(0, str(ROOT / "bench"))

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
-from conftest import DEPLOY
+from deploy_paths import DEPLOY
 
 START_SECONDS = 15.0
 TEMP_MODULES = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DEPLOY, ROOT
+from deploy_paths import DEPLOY, ROOT
 from deploy_settings import check_feedsvc_command, check_feedsvc_env
 from live import free_port
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DEPLOY
+from deploy_paths import DEPLOY
 from deploy_settings import check_feedsvc_env
 
 from feedsvc.config import Settings, load_config

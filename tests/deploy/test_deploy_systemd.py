@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DEPLOY
+from deploy_paths import DEPLOY
 from deploy_settings import check_feedsvc_command, check_feedsvc_env
 
 UNITS = DEPLOY / "systemd"
