@@ -23,10 +23,14 @@ from feedsvc.feeds.cache import RenderedFeed, feed_etag
 from feedsvc.feeds.formats import FeedFormat
 from feedsvc.feeds.render import FeedDocument
 from feedsvc.feeds.stylesheet import (
-    STYLESHEET_PATH,
+    SHIPPED_ZONE,
     XSLT_MEDIA_TYPE,
-    stylesheet_bytes,
-    stylesheet_etag,
+    ZONE_PARAMETER,
+    Stylesheet,
+    cached_zone_stylesheet,
+    stylesheet_path,
+    zone_problem,
+    zone_stylesheet,
 )
 from feedsvc.models import (
     EntryCursor,
@@ -46,6 +50,7 @@ from feedsvc.web.keys import (
     SETTINGS_KEY,
     VERSIONS_KEY,
 )
+from feedsvc.web.listing import feed_zone
 from feedsvc.web.prepared import PreparedFeed
 from feedsvc.web.query import (
     ParsedQuery,
@@ -96,14 +101,41 @@ async def source_feed(request: web.Request) -> web.StreamResponse:
 
 
 async def feed_stylesheet(request: web.Request) -> web.Response:
-    """The XSLT named by every Atom and RSS feed (feeds/stylesheet.py)."""
+    """The XSLT named by every Atom and RSS feed (feeds/stylesheet.py), showing times in
+    the ``zone`` the query names (UTC without one). 400 for anything but one IANA name."""
+    zones = request.query.getall(ZONE_PARAMETER, [])
+    if len(zones) > 1:
+        return text_response(400, f"{ZONE_PARAMETER}: give one time zone, not {len(zones)}")
+    zone = zones[0] if zones else SHIPPED_ZONE
+    sheet = cached_zone_stylesheet(zone)
+    if sheet is None:
+        # Checking reads tzdata and building takes ~50 ms: off the event loop.
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(None, _checked_stylesheet, zone)
+        if isinstance(found, str):
+            return text_response(400, found)
+        sheet = found
     return asset_response(
         request,
-        stylesheet_bytes(),
+        sheet.body,
         content_type=XSLT_MEDIA_TYPE,
-        etag=stylesheet_etag(),
+        etag=sheet.etag,
         max_age=STYLESHEET_MAX_AGE,
     )
+
+
+def _checked_stylesheet(zone: str) -> Stylesheet | str:
+    """The stylesheet for ``zone``, or the problem with the name."""
+    return zone_problem(zone) or zone_stylesheet(zone)
+
+
+def display_zone(settings: Settings, info: FeedInfo | None) -> str:
+    """The zone the feed's browser view shows times in (web/listing.py's ``feed_zone``,
+    as the index shows them); UTC for a name the stylesheet cannot use."""
+    if info is None:
+        return SHIPPED_ZONE
+    zone = feed_zone(settings, info)
+    return SHIPPED_ZONE if zone_problem(zone) else zone
 
 
 def prepared_answer(request: web.Request, token: object) -> web.Response | None:
@@ -142,8 +174,9 @@ async def serve_feed(
         return text_response(404, f"no such feed: {key}")
     info = await infos.get(reader, version)
     hub = settings.websub_hub if parsed.is_plain else ""
-    # Everything besides the data that shapes the bytes: format, query, advertised hub.
-    variant = f"{fmt}?{parsed.canonical}#{hub}"
+    # Everything besides the data that shapes the bytes: format, query, advertised hub,
+    # the zone the stylesheet's URL names.
+    variant = f"{fmt}?{parsed.canonical}#{hub}@{display_zone(settings, info)}"
     validators = Validators(
         etag=feed_etag(key, version.version, variant, base_url=settings.effective_public_url),
         last_modified=version.updated_at,
@@ -242,7 +275,7 @@ def feed_document(
         first_url=first_url if parsed.query.before is not None else None,
         next_url=next_url,
         hub_url=(settings.websub_hub or None) if parsed.is_plain else None,
-        stylesheet_url=absolute_url(settings, STYLESHEET_PATH),
+        stylesheet_url=absolute_url(settings, stylesheet_path(display_zone(settings, info))),
     )
 
 
