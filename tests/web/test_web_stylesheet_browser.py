@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import shutil
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -51,11 +53,9 @@ async def run_browser(browser: str, *args: str) -> str:
     return out.decode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("fmt", ["atom", "rss"])
-async def test_chromium_shows_a_served_feed_as_a_page(
-    reader: MemoryReader, fmt: str, tmp_path: Path
-) -> None:
-    browser = chromium()
+@asynccontextmanager
+async def serving(reader: MemoryReader) -> AsyncIterator[str]:
+    """A feedsvc app over ``reader`` on a free local port: its origin."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -65,6 +65,17 @@ async def test_chromium_shows_a_served_feed_as_a_page(
     await runner.setup()
     try:
         await web.SockSite(runner, sock).start()
+        yield origin
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+async def test_chromium_shows_a_served_feed_as_a_page(
+    reader: MemoryReader, fmt: str, tmp_path: Path
+) -> None:
+    browser = chromium()
+    async with serving(reader) as origin:
         url = f"{origin}/feeds/categories/tech.{fmt}"
         dom = await run_browser(browser, "--dump-dom", url)
         assert "Copy this URL into your feed reader" in dom, (
@@ -75,5 +86,21 @@ async def test_chromium_shows_a_served_feed_as_a_page(
         screenshot = tmp_path / f"feed-{fmt}.png"
         await run_browser(browser, f"--screenshot={screenshot}", url)
         assert screenshot.read_bytes().startswith(b"\x89PNG")
-    finally:
-        await runner.cleanup()
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+async def test_chromium_shows_times_in_the_feeds_zone(reader: MemoryReader, fmt: str) -> None:
+    """Chromium fetches feed.xsl?zone=... and does the date arithmetic as libxslt does."""
+    browser = chromium()
+    reader.source_zones["weifang-caijing"] = "Asia/Shanghai"
+    reader.source_zones["city-tech"] = "Europe/Berlin"
+    async with serving(reader) as origin:
+        shanghai = await run_browser(
+            browser, "--dump-dom", f"{origin}/feeds/sources/weifang-caijing.{fmt}"
+        )
+        berlin = await run_browser(browser, "--dump-dom", f"{origin}/feeds/categories/tech.{fmt}")
+    assert "Times are shown in Asia/Shanghai." in shanghai, shanghai[:300]
+    # make_article(6): 2024-05-18 08:20 UTC; make_article(8): 10:20 UTC, summer in Berlin.
+    assert "2024-05-18 16:20 UTC+08:00" in shanghai
+    assert "Times are shown in Europe/Berlin." in berlin, berlin[:300]
+    assert "2024-05-18 12:20 UTC+02:00" in berlin
