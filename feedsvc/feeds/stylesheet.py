@@ -73,9 +73,14 @@ def stylesheet_path(zone: str) -> str:
     return f"{STYLESHEET_PATH}?{ZONE_PARAMETER}={quote(zone, safe='')}"
 
 
+def is_zone_name(zone: str) -> bool:
+    """Whether ``zone`` is shaped like an IANA name: no I/O (``zone_problem`` reads tzdata)."""
+    return len(zone) <= 64 and _ZONE_NAME.fullmatch(zone) is not None
+
+
 def zone_problem(zone: str) -> str | None:
-    """Why ``zone`` is not a time zone the stylesheet can use, or None."""
-    if len(zone) > 64 or not _ZONE_NAME.fullmatch(zone):
+    """Why ``zone`` is not a time zone the stylesheet can use, or None. Reads tzdata."""
+    if not is_zone_name(zone):
         return f"{ZONE_PARAMETER}: {zone[:64]!r} is not an IANA time zone name (e.g. Asia/Shanghai)"
     try:
         zoneinfo.ZoneInfo(zone)

@@ -28,6 +28,7 @@ from feedsvc.feeds.stylesheet import (
     ZONE_PARAMETER,
     Stylesheet,
     cached_zone_stylesheet,
+    is_zone_name,
     stylesheet_path,
     zone_problem,
     zone_stylesheet,
@@ -131,11 +132,12 @@ def _checked_stylesheet(zone: str) -> Stylesheet | str:
 
 def display_zone(settings: Settings, info: FeedInfo | None) -> str:
     """The zone the feed's browser view shows times in (web/listing.py's ``feed_zone``,
-    as the index shows them); UTC for a name the stylesheet cannot use."""
+    as the index shows them); UTC for a name the stylesheet cannot use. Configured and
+    detected zones were loaded by zoneinfo already: the name's shape is checked, no I/O."""
     if info is None:
         return SHIPPED_ZONE
     zone = feed_zone(settings, info)
-    return SHIPPED_ZONE if zone_problem(zone) else zone
+    return zone if is_zone_name(zone) else SHIPPED_ZONE
 
 
 def prepared_answer(request: web.Request, token: object) -> web.Response | None:

@@ -178,3 +178,12 @@ async def test_a_feeds_etag_moves_with_its_zone(
     reader.source_zones["weifang-caijing"] = "Asia/Shanghai"
     after = (await (await make_client()).get(url)).headers["ETag"]
     assert before != after
+
+
+async def test_a_zone_name_the_stylesheet_cannot_carry_falls_back_to_utc(
+    make_client: ClientMaker, reader: MemoryReader
+) -> None:
+    reader.source_zones["weifang-caijing"] = "Not a zone"  # never from config or detection
+    client = await make_client()
+    feed = await (await client.get("/feeds/sources/weifang-caijing.atom")).read()
+    assert feed.split(b"\n")[1].endswith(f'href="{PUBLIC_URL}{XSL_PATH}"?>'.encode())
