@@ -1,0 +1,47 @@
+"""Sets of HTML tag names by role, one home for extraction and normalization.
+
+Plain data, no parsing: ``extract`` walks trees with them, ``normalize`` turns fragments
+into text with them. The allowlist of stored HTML is ``safehtml``'s, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "BLOCK_TAGS",
+    "CHROME_TAGS",
+    "FORM_WIDGET_TAGS",
+    "HEADING_TAGS",
+    "NO_TEXT_TAGS",
+    "SIDE_TAGS",
+]
+
+HEADING_TAGS: Final[tuple[str, ...]] = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+# Elements that start a new line of text: their boundaries are word boundaries
+# ("end</p><p>Start" reads "end Start").
+BLOCK_TAGS: Final[frozenset[str]] = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "br", "center", "dd", "div",
+        "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", *HEADING_TAGS,
+        "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody",
+        "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+
+# Elements whose text is never read as page text: code, templates, the document head,
+# frame fallbacks.
+NO_TEXT_TAGS: Final[frozenset[str]] = frozenset(
+    {"script", "style", "noscript", "template", "head", "title", "iframe"}
+)
+
+# Form widgets, whose labels ("提交", "Select…") are not article text.
+FORM_WIDGET_TAGS: Final[frozenset[str]] = frozenset(
+    {"form", "button", "input", "select", "textarea"}
+)
+
+# Page furniture beside the article: sidebars, navigation, footers …
+SIDE_TAGS: Final[frozenset[str]] = frozenset({"nav", "aside", "footer"})
+# … and with the page header, the regions no article list lives in.
+CHROME_TAGS: Final[frozenset[str]] = SIDE_TAGS | {"header"}
