@@ -31,8 +31,8 @@ from lxml import etree
 
 from feedsvc.errors import ExtractError
 from feedsvc.extract import extract_article, extract_list, guess_page_url
-from feedsvc.extract.content import content_text
 from feedsvc.fetch.charset import decode_html
+from feedsvc.normalize.text import html_to_text
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 NOW = datetime(2025, 1, 1, tzinfo=UTC)  # after every corpus page, so nothing is "future"
@@ -125,7 +125,7 @@ def run_feedsvc(html: str, url: str, tz: tzinfo, now: datetime) -> Result:
         author=got.author,
         source=got.source_name,
         editor=got.editor,
-        text=content_text(got.content_html) if got.content_html else "",
+        text=html_to_text(got.content_html) if got.content_html else "",
     )
 
 

@@ -11,8 +11,11 @@ from typing import Final
 __all__ = [
     "BLOCK_TAGS",
     "CHROME_TAGS",
+    "CODE_TAGS",
     "FORM_WIDGET_TAGS",
     "HEADING_TAGS",
+    "LINE_TAGS",
+    "MAIN_TAGS",
     "NO_TEXT_TAGS",
     "SIDE_TAGS",
 ]
@@ -30,16 +33,25 @@ BLOCK_TAGS: Final[frozenset[str]] = frozenset(
     }
 )  # fmt: skip
 
-# Elements whose text is never read as page text: code, templates, the document head,
-# frame fallbacks.
-NO_TEXT_TAGS: Final[frozenset[str]] = frozenset(
-    {"script", "style", "noscript", "template", "head", "title", "iframe"}
-)
+# Code and templates: never text, removed before anything reads a page.
+CODE_TAGS: Final[tuple[str, ...]] = ("script", "style", "noscript", "template")
+# Elements whose text is never read as page text: code, the document head, frame fallbacks.
+NO_TEXT_TAGS: Final[frozenset[str]] = frozenset({*CODE_TAGS, "head", "title", "iframe"})
 
-# Form widgets, whose labels ("提交", "Select…") are not article text.
-FORM_WIDGET_TAGS: Final[frozenset[str]] = frozenset(
-    {"form", "button", "input", "select", "textarea"}
-)
+# A form and its widgets, whose labels ("提交", "Select…") are not article text (the form
+# first: it may wrap a whole page and is then only unwrapped).
+FORM_WIDGET_TAGS: Final[tuple[str, ...]] = ("form", "button", "input", "select", "textarea")
+
+# Elements that may hold one line of page chrome (a date line, a share bar, a credit).
+LINE_TAGS: Final[frozenset[str]] = frozenset(
+    {
+        "p", "div", "li", "span", "td", "section", *HEADING_TAGS, "font", "center", "dd",
+        "dl", "ul", "table", "header",
+    }
+)  # fmt: skip
+
+# The page's main region, when it marks one.
+MAIN_TAGS: Final[frozenset[str]] = frozenset({"main", "article"})
 
 # Page furniture beside the article: sidebars, navigation, footers …
 SIDE_TAGS: Final[frozenset[str]] = frozenset({"nav", "aside", "footer"})

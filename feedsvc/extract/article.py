@@ -26,7 +26,6 @@ from feedsvc.extract.chrome import (
     find_trailing_credit,
 )
 from feedsvc.extract.content import (
-    content_text,
     fix_lazy_images,
     main_content,
     selected_content,
@@ -60,6 +59,7 @@ from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
 from feedsvc.extract.selecting import Compiled, compile_selector
 from feedsvc.extract.titles import choose_title, json_ld_title
 from feedsvc.models import ExtractedArticle, Selectors
+from feedsvc.normalize.text import SUMMARY_CHARS, html_to_text, summarize
 from feedsvc.safehtml import fragment
 
 __all__ = ["extract_article"]
@@ -101,7 +101,6 @@ _IMAGE_META = (
     "twitter:image",
     "twitter:image:src",
 )
-_SUMMARY_CHARS = 200
 _TITLE_WINDOW = 12  # lines after the title searched for the date/byline line
 _CRUMB_GAP = 40  # lines from a breadcrumb's copy of the title to the heading
 _FOOTER_CHARS = 300  # footer text the content may keep after the body's sign-off
@@ -338,18 +337,6 @@ def _last_paragraph_credit(lines: list[str], text: str) -> str | None:
     return None
 
 
-def _summary(text: str, description: str | None) -> str | None:
-    if text:
-        if len(text) <= _SUMMARY_CHARS:
-            return text
-        cut = text[:_SUMMARY_CHARS]
-        space = cut.rfind(" ")
-        if space > _SUMMARY_CHARS * 0.7:
-            cut = cut[:space]
-        return cut.rstrip() + "…"
-    return description
-
-
 def extract_article(
     html: str,
     page_url: str,
@@ -436,7 +423,7 @@ def extract_article(
     content_html = content if isinstance(content, str) else None
     if not title_text and not content_html:
         raise ExtractError(page_url, "no title and no content found")
-    text = content_text(content_html) if content_html else ""
+    text = html_to_text(content_html) if content_html else ""
     # The lead paragraph of the body (not a sidebar teaser) may name the reporter.
     f.offer("author", find_lead_reporter(text.splitlines()[:3]), "text-pattern")
     f.offer("author", find_trailing_credit(text), "text-pattern")
@@ -450,7 +437,11 @@ def extract_article(
     if editor and not f.get("source_name"):
         f.offer("author", editor, "text-pattern")
     description = ld.description or meta.get(*_DESCRIPTION_META)
-    f.offer("summary", _summary(text, description), "readability" if text else "meta")
+    f.offer(
+        "summary",
+        summarize(text, SUMMARY_CHARS) if text else description,
+        "readability" if text else "meta",
+    )
     f.offer("image", first_image(content_html, page_url), "heuristic")
 
     return _build(f, page_url, meta)

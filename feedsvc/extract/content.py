@@ -20,12 +20,12 @@ from readability.readability import Unparseable
 
 from feedsvc.extract.dates import parse_datetime
 from feedsvc.extract.dom import clean_text, iter_elements, text_of
+from feedsvc.htmltags import CODE_TAGS, FORM_WIDGET_TAGS, LINE_TAGS, SIDE_TAGS
 from feedsvc.safehtml import fragment
 
 __all__ = [
     "RELATED_HEADINGS",
     "clean_fragment",
-    "content_text",
     "fix_lazy_images",
     "is_related_heading",
     "main_content",
@@ -72,45 +72,12 @@ _PREV_NEXT = re.compile(
     r"上一篇|下一篇|上一条|下一条|上一页|下一页|previous (?:post|article)|next (?:post|article)",
     re.I,
 )
-_LINE_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "li",
-        "span",
-        "td",
-        "section",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "font",
-        "center",
-        "dd",
-        "dl",
-        "ul",
-        "table",
-        "header",
-    ]
-)
 # A label, not prose: "记者 张三" / "作者：李四" is a byline, "记者从…获悉" is a sentence.
 _BYLINE_START = re.compile(
     r"^(?:(?:by|posted|written)\b|(?:作者|记者)(?:\s*[:：]|\s+[\u4e00-\u9fff]{2,4}(?:\s|$))|文\s*/)",
     re.I,
 )
-_DROP_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "form",
-    "button",
-    "input",
-    "select",
-    "textarea",
-)
+_DROP_TAGS = (*CODE_TAGS, *FORM_WIDGET_TAGS)
 
 
 def fix_lazy_images(root: lxml.html.HtmlElement) -> None:
@@ -282,7 +249,7 @@ def strip_chrome(root: lxml.html.HtmlElement) -> None:
     for el in list(iter_elements(root)):
         if el.tag in ("html", "body") or el.getparent() is None:
             continue
-        if el.tag in ("nav", "aside", "footer") and not _is_substantial(el, page_marks):
+        if el.tag in SIDE_TAGS and not _is_substantial(el, page_marks):
             _drop(el)
             continue
         marker = f"{el.get('class') or ''} {el.get('id') or ''}"
@@ -326,7 +293,7 @@ def clean_fragment(root: lxml.html.HtmlElement, title: str | None = None) -> Non
             _drop(el)
     for el in list(_related_blocks(root)):
         _drop(el)
-    candidates = [el for el in iter_elements(root) if el.tag in _LINE_TAGS]
+    candidates = [el for el in iter_elements(root) if el.tag in LINE_TAGS]
     for el in reversed(candidates):
         if el is root or el.getparent() is None:
             continue
@@ -334,15 +301,6 @@ def clean_fragment(root: lxml.html.HtmlElement, title: str | None = None) -> Non
             continue
         if _is_chrome_line(text_of(el), title_key):
             _drop(el)
-
-
-def content_text(html: str) -> str:
-    """Plain text of an HTML fragment, blocks joined by spaces."""
-    try:
-        frag = fragment(html)
-    except (etree.ParserError, ValueError):
-        return ""
-    return text_of(frag)
 
 
 def _serialize(el: lxml.html.HtmlElement, *, with_tail: bool = True) -> str:

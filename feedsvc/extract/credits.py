@@ -13,6 +13,7 @@ from feedsvc.extract.dom import clean_text, text_of
 from feedsvc.extract.listvocab import heading_penalty
 from feedsvc.extract.metadata import PageMeta
 from feedsvc.extract.titles import split_title
+from feedsvc.htmltags import SIDE_TAGS
 
 __all__ = [
     "clean_credit",
@@ -42,7 +43,6 @@ _AUTHOR_CLASS = re.compile(r"^(?:[\w-]*?(?:__|-|_))?(?:author|byline)(?:(?:__|-|
 # Containers whose bylines belong to other pieces: teaser lists, comment threads; for
 # class-only marks also sidebars and footers (schema.org authors sit in a blog's aside).
 _TEASER_TAGS = frozenset({"li"})
-_SIDE_TAGS = frozenset({"aside", "nav", "footer"})
 _BYLINE_EXTRA = 50  # characters of date and handle a byline item may hold besides names
 _BYLINE_PREFIX = re.compile(r"^(?:by|posted by|written by|par|por|von)\s+", re.I)
 # The follow button beside a columnist's name (澎湃号: "中国广州发布 关注").
@@ -66,7 +66,7 @@ def _in_other_piece(el: lxml.html.HtmlElement, marked: bool) -> bool:
     for anc in el.iterancestors():
         if anc.tag == "body":  # body classes describe the page ("comments-open"), not a block
             break
-        if not marked and anc.tag in _SIDE_TAGS:
+        if not marked and anc.tag in SIDE_TAGS:
             return True
         # A list item holding more than the byline (a headline, a summary, a comment) is a
         # teaser or a comment; one holding only the name is a list of the article's authors.

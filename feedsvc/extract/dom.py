@@ -9,8 +9,9 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from feedsvc.htmltags import BLOCK_TAGS, NO_TEXT_TAGS
+
 __all__ = [
-    "BLOCK_TAGS",
     "absolute_url",
     "block_lines",
     "clean_text",
@@ -22,51 +23,6 @@ __all__ = [
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-        "center",
-    ]
-)
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe"})
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:
@@ -111,7 +67,7 @@ def text_of(el: lxml.html.HtmlElement) -> str:
 
 def _collect(el: lxml.html.HtmlElement, parts: list[str], *, block_breaks: bool) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
-    if tag in SKIP_TAGS:
+    if tag in NO_TEXT_TAGS:
         return
     is_block = tag in BLOCK_TAGS
     if is_block:

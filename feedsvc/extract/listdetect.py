@@ -51,6 +51,7 @@ from feedsvc.extract.pagination import (
     is_pagination_text,
     is_pagination_url,
 )
+from feedsvc.htmltags import CHROME_TAGS, HEADING_TAGS, MAIN_TAGS
 from feedsvc.models import ListItem, Selectors
 
 __all__ = [
@@ -62,7 +63,6 @@ __all__ = [
     "url_rejection",
 ]
 
-_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
 _CHROME_MARK = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|footer|foot|header|head|topbar|sidebar|side"
     r"|aside|breadcrumbs?|crumbs?|position|location|friend|friendlinks?|links|copyright|pager"
@@ -74,7 +74,6 @@ _SIDE_VOCAB = re.compile(
     r"|popular|latest|recent|zuixin|remen)(?:$|[\s_-]|\d)",
     re.I,
 )
-_MAIN_TAGS = frozenset({"main", "article"})
 # Links that are site furniture rather than articles, by label…
 _FURNITURE_TEXT = re.compile(
     r"^(?:登录|登陆|注册|退出|关于我们|关于本站|联系我们|网站地图|站点地图|帮助|帮助中心|隐私政策|隐私|版权声明"
@@ -98,12 +97,9 @@ _FURNITURE_SEGMENT = re.compile(
 _INLINE_OR_ROW = frozenset({"a", "li", "tr", "dd", "dt", "span", "font", "em", "strong", "b", "i"})
 _HEADLINE_FULL = 40
 _MIN_HEADLINE = 5
-_HEADING_TAGS = frozenset(
-    {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "strong", "b", "span", "div", "p", "em", "a"}
-)
+_HEADLINE_HOLDERS = frozenset({*HEADING_TAGS, "dt", "strong", "b", "span", "div", "p", "em", "a"})
 _RUNNER_UPS = 5
 _PAGER_BONUS = 1.5  # the paginated list is the main one
-_HEADLINES = ("h1", "h2", "h3", "h4", "h5", "h6")
 # [社会] / 【专题】: the channel tag many Chinese lists print before each headline.
 _CHANNEL_TAG = re.compile(r"^[\[【(（].{1,8}[\]】)）]$")
 _ARTICLE_LIKE = re.compile(r"\d{3,}|\.s?html?$|\.(?:php|aspx?|jsp)\b|/[\w-]{12,}/?$", re.I)
@@ -176,7 +172,7 @@ def title_element(anchor: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """Where a link's headline is printed: the link itself, or for a card that is one big
     link (picture, headline, outlet, time) the heading or ``*title*`` element inside it."""
     if len(anchor):
-        for el in anchor.iter(*_HEADLINES):
+        for el in anchor.iter(*HEADING_TAGS):
             if el.text_content().strip():
                 return el
         for el in anchor.iter():
@@ -269,14 +265,14 @@ def _place(block: lxml.html.HtmlElement) -> tuple[float, str]:
     """Where the group sits: page chrome, a sidebar-ish block, the main content."""
     factor, why = 1.0, "body"
     for el in (block, *block.iterancestors()):
-        if el.tag in _CHROME_TAGS:
+        if el.tag in CHROME_TAGS:
             return 0.2, f"inside <{el.tag}>"
         marker = _marker(el)
         if marker and _CHROME_MARK.search(marker):
             return 0.2, f"inside .{marker.split()[0]}"
         if marker and factor == 1.0 and _SIDE_VOCAB.search(marker):
             factor, why = 0.3, f"sidebar-like .{marker.split()[0]}"
-        if factor == 1.0 and (el.tag in _MAIN_TAGS or el.get("role") == "main"):
+        if factor == 1.0 and (el.tag in MAIN_TAGS or el.get("role") == "main"):
             factor, why = 1.25, f"inside <{el.tag}>"
     return factor, why
 
@@ -296,7 +292,7 @@ def _related_label(block: lxml.html.HtmlElement) -> tuple[str, float] | None:
         if current is None or current.tag in ("body", "html"):
             return None
         first = next((c for c in current if isinstance(c.tag, str)), None)
-        if first is not None and first.tag in _HEADING_TAGS:
+        if first is not None and first.tag in _HEADLINE_HOLDERS:
             found = _label(first)
             if found:
                 return found

@@ -7,10 +7,10 @@ absolute URLs), ``fingerprint`` (the content hash) and ``article`` (``normalize_
 
 from __future__ import annotations
 
-from feedsvc.normalize.article import FUTURE_TOLERANCE, SUMMARY_CHARS, normalize_article
+from feedsvc.normalize.article import FUTURE_TOLERANCE, normalize_article
 from feedsvc.normalize.fingerprint import content_hash
 from feedsvc.normalize.sanitize import LAZY_SRC_ATTRIBUTES, sanitize_html
-from feedsvc.normalize.text import clean_text, html_to_text, summarize
+from feedsvc.normalize.text import SUMMARY_CHARS, clean_text, html_to_text, summarize
 from feedsvc.normalize.urls import (
     TRACKING_PARAMS,
     TRACKING_PREFIXES,

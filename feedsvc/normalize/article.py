@@ -17,11 +17,10 @@ from feedsvc.models import (
 )
 from feedsvc.normalize.fingerprint import content_hash
 from feedsvc.normalize.sanitize import sanitize_html
-from feedsvc.normalize.text import clean_text, html_to_text, summarize
+from feedsvc.normalize.text import SUMMARY_CHARS, clean_text, html_to_text, summarize
 from feedsvc.normalize.urls import absolute_http_url, canonical_url, entry_id_for, normalize_url
 
 FUTURE_TOLERANCE = timedelta(minutes=10)
-SUMMARY_CHARS = 200
 
 
 def _aware(value: datetime | None, zone: tzinfo) -> datetime | None:

@@ -63,7 +63,11 @@ _SENTENCE_END = re.compile(r"[。！？!?…](?:[”’」』）)\"']*)|\.(?=\s)
 _SOFT_BREAK = re.compile(r"[\s，、；：,;:]")
 
 
-def summarize(text: str, max_chars: int = 200) -> str:
+# The length of an article's summary, both as extracted and as stored.
+SUMMARY_CHARS = 200
+
+
+def summarize(text: str, max_chars: int = SUMMARY_CHARS) -> str:
     """At most ``max_chars`` characters: whole sentences when a sentence end (Chinese or
     English) falls in the second half, else cut at a word/clause boundary with ``…``."""
     text = SPACE.sub(" ", text).strip()

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.extract import extract_article
-from feedsvc.extract.content import content_text
 from feedsvc.models import ExtractedArticle
+from feedsvc.normalize.text import html_to_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.json") if (FIXTURES / f"{p.stem}.html").exists())
@@ -57,4 +57,4 @@ def test_article_fixture(name: str) -> None:
     assert got.summary is not None
     assert got.summary.startswith(case["summary_startswith"]), got.summary
     assert len(got.summary) <= 201
-    assert content_text(html).startswith(case["summary_startswith"])
+    assert html_to_text(html).startswith(case["summary_startswith"])

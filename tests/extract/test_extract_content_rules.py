@@ -11,10 +11,11 @@ import pytest
 
 from feedsvc.extract import extract_article
 from feedsvc.extract.chrome import find_trailing_credit
-from feedsvc.extract.content import content_text, densest_block
+from feedsvc.extract.content import densest_block
 from feedsvc.extract.dom import text_of
 from feedsvc.models import ExtractedArticle, ListItem, SourceConfig
 from feedsvc.normalize import normalize_article
+from feedsvc.normalize.text import html_to_text
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2023, 5, 20, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
@@ -35,7 +36,7 @@ def page(body: str, head: str = "<title>潍坊经济运行稳中向好_潍坊新
 
 
 def text(got: ExtractedArticle) -> str:
-    return content_text(got.content_html or "")
+    return html_to_text(got.content_html or "")
 
 
 def test_a_form_wrapping_the_whole_page_keeps_the_article() -> None:

@@ -22,8 +22,8 @@ import pytest
 
 from feedsvc.errors import ExtractError
 from feedsvc.extract import extract_article, parse_datetime
-from feedsvc.extract.content import content_text
 from feedsvc.models import ExtractedArticle
+from feedsvc.normalize.text import html_to_text
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -111,7 +111,7 @@ def run_corpus() -> dict[str, dict[str, Any]]:
         if case["author"]:
             s["author"].append(_author_match(case["author"], got.author))
         if case["content_text"]:
-            s["f1"].append(char_f1(case["content_text"], content_text(got.content_html or "")))
+            s["f1"].append(char_f1(case["content_text"], html_to_text(got.content_html or "")))
     return stats
 
 
