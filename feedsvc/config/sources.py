@@ -20,11 +20,11 @@ from feedsvc.config.values import (
     _encoding_problem,
     _timezone_problem,
     _url_problem,
-    normalize_language,
     parse_interval,
     selector_problem,
 )
 from feedsvc.config.yamlnodes import _MISSING, _Reader
+from feedsvc.langtag import normalize_language
 from feedsvc.models import Selectors, SourceConfig
 from feedsvc.redact import redact_credentials
 

@@ -29,11 +29,6 @@ _INTERVAL = re.compile(
     re.IGNORECASE,
 )
 # BCP 47, the common subset: language[-Script][-REGION][-variant…]
-_LANGUAGE = re.compile(
-    r"(?P<lang>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|\d{3}))?"
-    r"(?P<variants>(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*)",
-    re.IGNORECASE,
-)
 _ATTR_SUFFIX = re.compile(r"@(?P<attr>[A-Za-z_:][-\w:.]*)\s*$")
 _TOP_KEYS = ("settings", "sources")
 _SOURCE_KEYS = (
@@ -102,21 +97,6 @@ def parse_interval(text: str | int) -> int:
     if not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
         raise ValueError(f"must be between 30s and 7d, got {shown!r}")
     return seconds
-
-
-def normalize_language(tag: str) -> str:
-    """``zh_CN`` → ``zh-CN``, ``EN-us`` → ``en-US``; ValueError when not a BCP 47 tag."""
-    text = tag.strip().replace("_", "-")
-    match = _LANGUAGE.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not a BCP 47 language tag (e.g. zh-CN, en): {tag!r}")
-    parts = [match["lang"].lower()]
-    if match["script"]:
-        parts.append(match["script"].title())
-    if match["region"]:
-        parts.append(match["region"].upper())
-    parts.extend(v.lower() for v in match["variants"].split("-") if v)
-    return "-".join(parts)
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:

@@ -11,8 +11,9 @@ from typing import Any
 import lxml.html
 
 from feedsvc.extract.dom import clean_text, iter_elements
+from feedsvc.langtag import page_language
 
-__all__ = ["JsonLd", "PageMeta", "language_tag", "read_json_ld", "read_meta"]
+__all__ = ["JsonLd", "PageMeta", "read_json_ld", "read_meta"]
 
 _ARTICLE_TYPES = frozenset(
     {
@@ -201,25 +202,4 @@ def read_meta(root: lxml.html.HtmlElement) -> PageMeta:
             break
     lang = root.get("lang") or root.get("xml:lang") or values.get("content-language")
     repeated = {key: tuple(found) for key, found in seen.items() if len(found) > 1}
-    return PageMeta(values, canonical, language_tag(lang or values.get("og:locale")), repeated)
-
-
-def language_tag(value: str | None) -> str | None:
-    """``zh_CN`` / ``ZH-cn`` → ``zh-CN``; None for empty or malformed values."""
-    if not value:
-        return None
-    first = value.split(",")[0].strip().replace("_", "-")
-    parts = [p for p in first.split("-") if p]
-    if not parts or not re.fullmatch(r"[A-Za-z]{2,3}", parts[0]):
-        return None
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if not re.fullmatch(r"[A-Za-z0-9]{1,8}", part):
-            break
-        if len(part) == 2 and part.isalpha():
-            out.append(part.upper())
-        elif len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        else:
-            out.append(part.lower())
-    return "-".join(out)
+    return PageMeta(values, canonical, page_language(lang or values.get("og:locale")), repeated)

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from yarl import URL
 
-from feedsvc.extract.metadata import language_tag
+from feedsvc.langtag import page_language
 
 AUTO = "auto"  # the setting's value meaning "decide per page from evidence"
 FALLBACK = "UTC"
@@ -114,13 +114,13 @@ def choose_zone(
             return ZoneChoice(by_host, f"host {host} (.{tld})")
     tags = [("source language", language), *_sniff_languages(html)]
     for label, value in tags:  # regions first: zh-TW says more than zh
-        tag = language_tag(value)
+        tag = page_language(value)
         region = _region(tag) if tag else None
         by_region = country_zone(region) if region else None
         if by_region is not None:
             return ZoneChoice(by_region, f"{label} {tag}")
     for label, value in tags:
-        tag = language_tag(value)
+        tag = page_language(value)
         spoken_in = _LANGUAGE_COUNTRY.get(tag.split("-")[0]) if tag else None
         by_language = country_zone(spoken_in) if spoken_in else None
         if by_language is not None:

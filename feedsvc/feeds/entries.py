@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from feedsvc.feeds.language import common_language, language_tag
 from feedsvc.feeds.xmltext import xml_safe_or_none
+from feedsvc.langtag import common_language, language_tag
 from feedsvc.models import StoredArticle
 
 T = TypeVar("T")

@@ -19,10 +19,10 @@ from feedsvc.feeds.entries import (
     newest_first,
     rfc3339,
 )
-from feedsvc.feeds.language import language_tag
 from feedsvc.feeds.render import FeedDocument
 from feedsvc.feeds.safety import article_html, http_url, required_http_url, required_text
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
+from feedsvc.langtag import language_tag
 from feedsvc.models import StoredArticle
 
 JSON_FEED_MEDIA_TYPE: Final = "application/feed+json"

@@ -31,10 +31,10 @@ from feedsvc.feeds.entries import (
     utc,
 )
 from feedsvc.feeds.entries import feed_language as feed_language_of
-from feedsvc.feeds.language import language_tag
 from feedsvc.feeds.safety import article_html, http_url, required_http_url, required_text
 from feedsvc.feeds.stylesheet import xml_document
 from feedsvc.feeds.xmltext import xml_safe, xml_safe_or_none
+from feedsvc.langtag import language_tag
 from feedsvc.models import FeedKey, StoredArticle
 
 ATOM_NS: Final = "http://www.w3.org/2005/Atom"

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from aiohttp import web
 
 from feedsvc.feeds.formats import FeedFormat
-from feedsvc.feeds.language import common_language
 from feedsvc.feeds.xmltext import xml_safe
+from feedsvc.langtag import common_language
 from feedsvc.web.keys import READER_KEY, SETTINGS_KEY
 from feedsvc.web.listing import FeedGroup, ListedFeed, group_feeds, newest_change
 from feedsvc.web.responses import page_response

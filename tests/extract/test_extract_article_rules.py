@@ -13,7 +13,7 @@ import pytest
 
 from feedsvc.errors import ExtractError
 from feedsvc.extract import extract_article, find_breadcrumb_category, find_byline
-from feedsvc.extract.metadata import language_tag
+from feedsvc.langtag import page_language
 from feedsvc.models import ExtractedArticle, Selectors
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -251,8 +251,8 @@ def test_reporter_in_the_lead_is_the_author_but_not_in_a_sidebar_teaser() -> Non
         ("!!", None),
     ],
 )
-def test_language_tag(raw: str, tag: str | None) -> None:
-    assert language_tag(raw) == tag
+def test_page_language(raw: str, tag: str | None) -> None:
+    assert page_language(raw) == tag
 
 
 def test_page_with_neither_title_nor_content_raises() -> None:

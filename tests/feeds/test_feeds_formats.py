@@ -16,8 +16,8 @@ from test_feeds_render import make_doc
 from feedsvc.errors import FeedRenderError
 from feedsvc.feeds.formats import FeedFormat
 from feedsvc.feeds.jsonfeed import check_json_feed, render_json_feed
-from feedsvc.feeds.language import common_language, language_tag
 from feedsvc.feeds.rss import check_rss, render_rss
+from feedsvc.langtag import common_language, language_tag
 
 
 @pytest.mark.parametrize(
