@@ -29,7 +29,6 @@ _INTERVAL = re.compile(
     re.IGNORECASE,
 )
 # BCP 47, the common subset: language[-Script][-REGION][-variant…]
-_ATTR_SUFFIX = re.compile(r"@(?P<attr>[A-Za-z_:][-\w:.]*)\s*$")
 _TOP_KEYS = ("settings", "sources")
 _SOURCE_KEYS = (
     "id",
@@ -186,14 +185,12 @@ def selector_problem(selector: str, *, key: str = "") -> str | None:
     Compiles with the extract stage's own compiler, so the file accepts exactly what
     extraction runs. ``a@href`` reads an attribute, except on ``item`` and ``content``.
     """
-    from feedsvc.extract.selecting import validate_selector  # ~90 ms; only when selectors exist
+    from feedsvc.extract.selecting import compile_selector  # ~90 ms; only when selectors exist
 
-    text = selector.strip()
-    is_xpath = text.lower().startswith("xpath:")
-    if key in _ELEMENT_SELECTORS and not is_xpath and _ATTR_SUFFIX.search(text):
-        return f"selects elements, so it cannot end in an @attribute: {selector!r}"
     try:
-        validate_selector(text)
+        compiled = compile_selector(selector.strip())
     except ValueError as exc:
         return str(exc)
+    if key in _ELEMENT_SELECTORS and compiled.attr is not None:
+        return f"selects elements, so it cannot end in an @attribute: {selector!r}"
     return None

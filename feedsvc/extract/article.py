@@ -56,7 +56,7 @@ from feedsvc.extract.dom import (
 )
 from feedsvc.extract.images import declared_image, drop_decorations, first_image
 from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
-from feedsvc.extract.selecting import Compiled, compile_selector
+from feedsvc.extract.selecting import source_selector
 from feedsvc.extract.titles import choose_title, json_ld_title
 from feedsvc.models import ExtractedArticle, Selectors
 from feedsvc.normalize.text import SUMMARY_CHARS, html_to_text, summarize
@@ -120,16 +120,6 @@ class _Fields:
 
     def get(self, name: str) -> object:
         return self.values.get(name)
-
-
-def _compiled(selectors: Selectors | None, name: str, page_url: str) -> Compiled | None:
-    text = getattr(selectors, name, None) if selectors is not None else None
-    if not text:
-        return None
-    try:
-        return compile_selector(text)
-    except ValueError as exc:
-        raise ExtractError(page_url, f"selector {name}={text!r}: {exc}") from exc
 
 
 def _parse_time(text: str | None, tz: tzinfo, now: datetime) -> ParsedTime | None:
@@ -411,7 +401,7 @@ def extract_article(
         section = meta.get("columnname", "catalogname") or ""
         f.offer("category", crumbs_category([section], title=title_text), "meta")
 
-    content_sel = _compiled(selectors, "content", page_url)
+    content_sel = source_selector(selectors, "content", page_url)
     if content_sel is not None:
         f.offer(
             "content_html", selected_content(content_sel.elements(root), title_text), "selector"
@@ -459,10 +449,10 @@ def _structured_fields(
 ) -> None:
     """Selector, JSON-LD, meta and <time> layers."""
     for name, sel_name in (("title", "article_title"), ("author", "author")):
-        sel = _compiled(selectors, sel_name, page_url)
+        sel = source_selector(selectors, sel_name, page_url)
         if sel is not None:
             f.offer(name, sel.first(root), "selector")
-    date_sel = _compiled(selectors, "article_date", page_url)
+    date_sel = source_selector(selectors, "article_date", page_url)
     if date_sel is not None:
         f.offer("published", _parse_time(date_sel.first(root), tz, now), "selector")
 

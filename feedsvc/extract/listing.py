@@ -17,29 +17,19 @@ from feedsvc.extract.dates import find_datetime_in_text, parse_datetime
 from feedsvc.extract.dom import absolute_url, parse_html, text_of
 from feedsvc.extract.listdetect import Candidate, ListDetection, anchor_title, detect_in_tree
 from feedsvc.extract.pagination import find_next_page
-from feedsvc.extract.selecting import Compiled, compile_selector
+from feedsvc.extract.selecting import Compiled, compile_selector, source_selector
 from feedsvc.models import ListItem, ListPage, Selectors
 
 __all__ = ["Candidate", "ListDetection", "detect_list", "extract_list", "find_next_page"]
 
 
-def _selector(selectors: Selectors, name: str, page_url: str) -> Compiled | None:
-    text: str | None = getattr(selectors, name)
-    if not text:
-        return None
-    try:
-        return compile_selector(text)
-    except ValueError as exc:
-        raise ExtractError(page_url, f"selector {name}={text!r}: {exc}") from exc
-
-
 def _selector_items(
     root: lxml.html.HtmlElement, page_url: str, selectors: Selectors, tz: tzinfo, now: datetime
 ) -> list[ListItem]:
-    item_sel = _selector(selectors, "item", page_url)
-    link_sel = _selector(selectors, "link", page_url)
-    title_sel = _selector(selectors, "title", page_url)
-    date_sel = _selector(selectors, "date", page_url)
+    item_sel = source_selector(selectors, "item", page_url)
+    link_sel = source_selector(selectors, "link", page_url)
+    title_sel = source_selector(selectors, "title", page_url)
+    date_sel = source_selector(selectors, "date", page_url)
     scopes = item_sel.elements(root) if item_sel else []
     if item_sel is None:
         # Without an item selector every link match is its own row.
@@ -108,7 +98,7 @@ def extract_list(
     uses_selectors = selectors is not None and any(
         (selectors.item, selectors.link, selectors.title)
     )
-    next_sel = _selector(selectors, "next_page", page_url) if selectors is not None else None
+    next_sel = source_selector(selectors, "next_page", page_url) if selectors is not None else None
     if selectors is not None and uses_selectors:
         items = _selector_items(root, page_url, selectors, tz, now)
         return ListPage(tuple(items), find_next_page(root, page_url, next_sel), "selectors")

@@ -10,9 +10,8 @@ import re
 from collections import Counter
 
 import lxml.html
-from cssselect import GenericTranslator, SelectorError
 
-from feedsvc.extract.selecting import compile_selector
+from feedsvc.extract.selecting import compile_selector, css_to_xpath
 from feedsvc.models import Selectors
 
 __all__ = ["suggest_selectors"]
@@ -102,10 +101,9 @@ def _exact_item(rows: list[lxml.html.HtmlElement], anchors: list[lxml.html.HtmlE
     inner = _most_common([_inner_path(r, a) for r, a in zip(rows, anchors, strict=True)])
     if not inner or rows[0] is anchors[0]:
         return css
-    translate = GenericTranslator().css_to_xpath
     try:
-        narrowed = f"xpath:{translate(css)}[{translate(inner, prefix='')}]"
-    except SelectorError:
+        narrowed = f"xpath:{css_to_xpath(css)}[{css_to_xpath(inner, prefix='')}]"
+    except ValueError:
         return css
     return narrowed if _selects_exactly(narrowed, rows) else css
 

@@ -14,9 +14,17 @@ import lxml.html
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
+from feedsvc.errors import ExtractError
 from feedsvc.extract.dom import clean_text, text_of
+from feedsvc.models import Selectors
 
-__all__ = ["Compiled", "compile_selector", "validate_selector"]
+__all__ = [
+    "Compiled",
+    "compile_selector",
+    "css_to_xpath",
+    "source_selector",
+    "validate_selector",
+]
 
 # Real selectors are a line long; cssselect recurses per step and overflows near 2000.
 MAX_SELECTOR_CHARS = 1000
@@ -111,10 +119,26 @@ def compile_selector(text: str) -> Compiled:
     m = _ATTR_SUFFIX.match(source)
     if m and "[" not in source[m.start("attr") :]:
         css, attr = m["sel"] or "*", m["attr"]
+    return Compiled(source, css_to_xpath(css), attr)
+
+
+def css_to_xpath(css: str, *, prefix: str = "descendant-or-self::") -> str:
+    """The XPath of a CSS selector; ValueError naming the selector when it is not one."""
     try:
-        xpath = GenericTranslator().css_to_xpath(css, prefix="descendant-or-self::")
+        return str(GenericTranslator().css_to_xpath(css, prefix=prefix))
     except SelectorError as exc:
         raise ValueError(f"invalid CSS selector {css!r}: {exc}") from exc
     except RecursionError:
         raise ValueError(f"CSS selector nested too deeply: {css[:60]!r}…") from None
-    return Compiled(source, xpath, attr)
+
+
+def source_selector(selectors: Selectors | None, name: str, page_url: str) -> Compiled | None:
+    """The source's ``name`` selector (``item``, ``title``, ``content`` …) compiled, None
+    when it has none; ExtractError naming the page and the selector when it does not compile."""
+    text: str | None = getattr(selectors, name, None) if selectors is not None else None
+    if not text:
+        return None
+    try:
+        return compile_selector(text)
+    except ValueError as exc:
+        raise ExtractError(page_url, f"selector {name}={text!r}: {exc}") from exc
