@@ -59,7 +59,7 @@ from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
 from feedsvc.extract.selecting import source_selector
 from feedsvc.extract.titles import choose_title, json_ld_title
 from feedsvc.models import ExtractedArticle, Selectors
-from feedsvc.normalize.text import SUMMARY_CHARS, html_to_text, summarize
+from feedsvc.normalize.text import SUMMARY_CHARS, cut_at_space, html_to_text
 from feedsvc.safehtml import fragment
 
 __all__ = ["extract_article"]
@@ -429,7 +429,7 @@ def extract_article(
     description = ld.description or meta.get(*_DESCRIPTION_META)
     f.offer(
         "summary",
-        summarize(text, SUMMARY_CHARS) if text else description,
+        cut_at_space(text, SUMMARY_CHARS) if text else description,
         "readability" if text else "meta",
     )
     f.offer("image", first_image(content_html, page_url), "heuristic")

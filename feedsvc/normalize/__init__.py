@@ -10,7 +10,7 @@ from __future__ import annotations
 from feedsvc.normalize.article import FUTURE_TOLERANCE, normalize_article
 from feedsvc.normalize.fingerprint import content_hash
 from feedsvc.normalize.sanitize import LAZY_SRC_ATTRIBUTES, sanitize_html
-from feedsvc.normalize.text import SUMMARY_CHARS, clean_text, html_to_text, summarize
+from feedsvc.normalize.text import SUMMARY_CHARS, clean_text, cut_at_space, html_to_text, summarize
 from feedsvc.normalize.urls import (
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
@@ -32,6 +32,7 @@ __all__ = [
     "canonical_url",
     "clean_text",
     "content_hash",
+    "cut_at_space",
     "entry_id_for",
     "html_to_text",
     "normalize_article",

@@ -82,3 +82,16 @@ def summarize(text: str, max_chars: int = SUMMARY_CHARS) -> str:
     if breaks and breaks[-1] >= max_chars // 2:
         cut = breaks[-1]
     return text[:cut].rstrip(" ，、；：,;:") + "…"
+
+
+def cut_at_space(text: str, max_chars: int = SUMMARY_CHARS) -> str:
+    """The first ``max_chars`` characters of ``text`` plus ``…`` when it is longer, cut
+    back to the last space in the final 30% if there is one. Extraction's summary: a cut
+    of the body that ``summarize`` later shortens to whole sentences where it can."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars]
+    space = cut.rfind(" ")
+    if space > max_chars * 0.7:
+        cut = cut[:space]
+    return cut.rstrip() + "…"

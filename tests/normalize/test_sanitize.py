@@ -9,6 +9,7 @@ from lxml import etree
 
 from feedsvc.normalize import (
     content_hash,
+    cut_at_space,
     html_to_text,
     sanitize_html,
     strip_xml_illegal,
@@ -141,6 +142,14 @@ def test_summarize_hard_cut_without_breaks() -> None:
     text = "字" * 300
     out = summarize(text, 200)
     assert out == "字" * 199 + "…"
+
+
+def test_cut_at_space_keeps_short_text_and_cuts_long_text_at_a_late_space() -> None:
+    assert cut_at_space("short text", 20) == "short text"
+    # A space in the final 30% ends the cut; an earlier one does not: a hard cut.
+    assert cut_at_space("aaaaaaaaaaaaaaaaa bbbbbb", 20) == "aaaaaaaaaaaaaaaaa…"
+    assert cut_at_space("aaaaaaaa bbbbbbbbbbbb", 20) == "aaaaaaaa bbbbbbbbbbb…"
+    assert cut_at_space("字" * 30, 20) == "字" * 20 + "…"
 
 
 def test_summarize_does_not_cut_at_decimal_point() -> None:
