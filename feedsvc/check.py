@@ -31,7 +31,7 @@ from feedsvc.models import (
     SourceConfig,
 )
 from feedsvc.normalize import html_to_text, normalize_article
-from feedsvc.refresh.worker import allow_private
+from feedsvc.refresh.context import allow_private
 from feedsvc.runtime import utc_now
 
 __all__ = ["CandidateView", "CheckResult", "dumps", "run_check"]

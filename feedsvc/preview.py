@@ -29,7 +29,7 @@ from feedsvc.models import (
     SourceConfig,
 )
 from feedsvc.normalize import normalize_article
-from feedsvc.refresh.worker import page_zone
+from feedsvc.refresh.context import page_zone
 
 ARTICLES_SHOWN = 3
 

@@ -12,9 +12,9 @@ from feedsvc.config import AppConfig, Settings
 from feedsvc.errors import ConfigError, PruneRefusedError, StoreError
 from feedsvc.fetch import Fetcher
 from feedsvc.redact import RedactingFormatter
+from feedsvc.refresh.context import RefreshContext
 from feedsvc.refresh.leases import parse_owner, release_dead_leases
 from feedsvc.refresh.offload import Offloader
-from feedsvc.refresh.worker import RefreshContext
 from feedsvc.store import Store
 from feedsvc.websub import WebSubPublisher
 

@@ -15,7 +15,7 @@ from feedsvc.redact import redact_credentials
 from feedsvc.refresh.policy import backoff, jittered, retry_hint
 
 if TYPE_CHECKING:
-    from feedsvc.refresh.worker import RefreshContext
+    from feedsvc.refresh.context import RefreshContext
 
 log = logging.getLogger(__name__)
 

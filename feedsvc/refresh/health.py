@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from feedsvc.models import FetchStatus
+from feedsvc.refresh.context import RefreshReport
 from feedsvc.refresh.offload import HEALTH_WINDOW
-from feedsvc.refresh.worker import RefreshReport
 
 
 def refresh_problems(reports: Sequence[RefreshReport], replaced: int) -> list[str]:

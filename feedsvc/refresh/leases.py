@@ -27,7 +27,8 @@ from pathlib import Path
 
 from feedsvc.config import Settings
 from feedsvc.models import SourceState
-from feedsvc.refresh.worker import RefreshContext, RefreshReport, refresh_source
+from feedsvc.refresh.context import RefreshContext, RefreshReport
+from feedsvc.refresh.worker import refresh_source
 from feedsvc.store import Store
 
 log = logging.getLogger(__name__)

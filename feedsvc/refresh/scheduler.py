@@ -19,9 +19,9 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from feedsvc.metrics.instruments import current
+from feedsvc.refresh.context import RefreshContext, RefreshReport
 from feedsvc.refresh.health import refresh_problems
 from feedsvc.refresh.leases import heartbeat_timeout, refresh_leased
-from feedsvc.refresh.worker import RefreshContext, RefreshReport
 
 log = logging.getLogger(__name__)
 
