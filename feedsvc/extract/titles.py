@@ -6,13 +6,25 @@ date/source line: old portals, forums and blogs put the site's or board's name i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import lxml.html
 
 from feedsvc.extract.dom import clean_text, iter_elements, text_of
+from feedsvc.extract.fields import Candidate, candidate, first, pick
 from feedsvc.extract.metadata import JsonLd, PageMeta
 
-__all__ = ["choose_title", "headline_above_dateline", "json_ld_title", "split_title"]
+if TYPE_CHECKING:
+    from feedsvc.extract.articlepage import ArticlePage
+
+__all__ = [
+    "choose_title",
+    "headline_above_dateline",
+    "json_ld_title",
+    "resolve_title",
+    "split_title",
+]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Site-name separators. A bare hyphen only separates in Chinese titles, where it never
@@ -205,3 +217,17 @@ def choose_title(
     if _overlap(shown, fallback[0]) < 0.5 and not on_its_own:
         return shown, "heuristic"
     return fallback
+
+
+def resolve_title(
+    page: ArticlePage, provided: Sequence[Candidate[str]] = ()
+) -> Candidate[str] | None:
+    """The headline: provider → JSON-LD ``headline`` → :func:`choose_title`."""
+
+    def chosen() -> Candidate[str] | None:
+        found = choose_title(page.root, meta=page.meta, json_ld=page.ld, lines=page.lines)
+        return candidate(found[0], found[1]) if found else None
+
+    return pick(
+        provided, first(lambda: candidate(json_ld_title(page.root, page.ld), "json-ld"), chosen)
+    )
