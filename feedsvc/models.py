@@ -101,6 +101,11 @@ class ListPage:
     rule: str = ""  # which rule found the items ("selectors", "auto:…")
 
 
+# The provenance of a title guessed from the body's first sentence (a page that shows no
+# title): flagged so that the list's link text, when there is one, wins over it.
+GUESSED_TITLE_RULE = "first-sentence"
+
+
 @dataclass(frozen=True)
 class ExtractedArticle:
     """Fields found on one article page, before normalization.

@@ -18,14 +18,14 @@ from typing import TypeVar
 
 from feedsvc.errors import ExtractError
 from feedsvc.extract.articlepage import ArticlePage
-from feedsvc.extract.body import resolve_content, resolve_image, resolve_summary
+from feedsvc.extract.body import leading_lines, resolve_content, resolve_image, resolve_summary
 from feedsvc.extract.bylines import resolve_credits
 from feedsvc.extract.category import resolve_category
 from feedsvc.extract.dom import absolute_url, parse_html
 from feedsvc.extract.fields import Candidate, CandidateProvider, Fields, candidate, value
 from feedsvc.extract.providers import SelectorProvider
 from feedsvc.extract.published import resolve_modified, resolve_published
-from feedsvc.extract.titles import resolve_title
+from feedsvc.extract.titles import first_sentence_title, resolve_title
 from feedsvc.models import ExtractedArticle, Selectors
 from feedsvc.normalize.text import html_to_text
 
@@ -64,6 +64,8 @@ def extract_article(
     if not page.title and not content_html:
         raise ExtractError(page_url, "no title and no content found")
     text = html_to_text(content_html) if content_html else ""
+    # A page that shows no title still has its body: its first sentence, flagged.
+    f.title = f.title or first_sentence_title(leading_lines(content_html))
     credits = resolve_credits(page, content_html, text, _offers(every, lambda p: p.author(page)))
     f.author, f.source_name, f.editor = credits.author, credits.source_name, credits.editor
     f.summary = resolve_summary(page, text)

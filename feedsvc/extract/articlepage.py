@@ -20,6 +20,7 @@ from feedsvc.extract.images import drop_decorations
 from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
 
 _TITLE_WINDOW = 12  # lines after the title searched for the date/byline line
+ABOVE_TITLE = 2  # lines above the title that belong to its header
 
 
 @dataclass
@@ -104,7 +105,7 @@ def near_title(lines: list[str], idx: int | None) -> list[str]:
     teasers of sidebars further down (which name other reporters) never count."""
     if idx is None:
         return []
-    window = lines[max(0, idx - 2) : idx + 1 + _TITLE_WINDOW]
+    window = lines[max(0, idx - ABOVE_TITLE) : idx + 1 + _TITLE_WINDOW]
     for n, line in enumerate(window[3:], start=3):
         if is_prose(line):
             return window[:n]

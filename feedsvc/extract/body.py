@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import lxml.etree
+
 from feedsvc.extract.articlepage import ArticlePage
 from feedsvc.extract.content import main_content
+from feedsvc.extract.dom import block_lines
 from feedsvc.extract.fields import Candidate, candidate, first, pick
 from feedsvc.extract.images import declared_image, first_image
 from feedsvc.normalize.text import SUMMARY_CHARS, cut_at_space
+from feedsvc.safehtml import fragment
 
-__all__ = ["resolve_content", "resolve_image", "resolve_summary"]
+__all__ = ["leading_lines", "resolve_content", "resolve_image", "resolve_summary"]
 
 _DESCRIPTION_META = ("og:description", "description", "twitter:description")
 _IMAGE_META = (
@@ -26,6 +30,7 @@ _IMAGE_META = (
     "twitter:image",
     "twitter:image:src",
 )
+_LEAD_CHARS = 3000  # enough of the content's HTML for its first lines
 
 
 def resolve_content(
@@ -53,3 +58,14 @@ def resolve_image(page: ArticlePage, content_html: str | None) -> Candidate[str]
             lambda: candidate(first_image(content_html, page.url), "heuristic"),
         ),
     )
+
+
+def leading_lines(content_html: str | None) -> list[str]:
+    """The first few block lines of the content (only its start is parsed)."""
+    if not content_html:
+        return []
+    try:
+        frag = fragment(content_html[:_LEAD_CHARS])
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    return block_lines(frag)[:4]

@@ -14,15 +14,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import lxml.etree
-
-from feedsvc.extract.articlepage import ArticlePage, is_prose, near_title, title_index
+from feedsvc.extract.articlepage import (
+    ABOVE_TITLE,
+    ArticlePage,
+    is_prose,
+    near_title,
+    title_index,
+)
+from feedsvc.extract.body import leading_lines
 from feedsvc.extract.chrome import (
     Byline,
     find_byline,
     find_lead_reporter,
     find_name_under_heading,
     find_trailing_credit,
+    is_news_lead,
 )
 from feedsvc.extract.credits import (
     clean_credit,
@@ -32,9 +38,7 @@ from feedsvc.extract.credits import (
     title_site_part,
     usable_author,
 )
-from feedsvc.extract.dom import block_lines
 from feedsvc.extract.fields import Candidate, candidate, first, pick
-from feedsvc.safehtml import fragment
 
 __all__ = ["Credits", "resolve_credits"]
 
@@ -42,7 +46,8 @@ _SOURCE_META = ("source", "contentsource", "articlesource", "article:source")
 _SOURCE_LABEL = re.compile(r"^\s*(?:来源|稿源|出处|source)\s*[:：]\s*", re.I)  # "来源：人民日报"
 _CRUMB_GAP = 40  # lines from a breadcrumb's copy of the title to the heading
 _FOOTER_CHARS = 300  # footer text the content may keep after the body's sign-off
-_LEAD_CHARS = 3000  # enough of the content's HTML for its first lines
+_LEAD_CHARS = 3000  # characters of the body's text that may hold its lead
+_LEAD_KEY = 40  # characters of a line compared with the body's start
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,18 @@ def resolve_credits(
     provided: Sequence[Candidate[str]] = (),
 ) -> Credits:
     """Author, source and editor, cleaned. ``text`` is the content's plain text."""
-    byline = header_byline(page.lines, page.title_index, page.title)
+    clean = page.clean_lines
+    byline = header_byline(page.lines, page.title_index, page.title, set(clean))
     # Bylines anywhere on the page, but not in sidebars: teasers of other articles name
     # their own reporters ("潍坊晚报讯（记者 张建国）…").
-    rest = find_byline([line for line in page.clean_lines if len(line) <= 80])
+    body_start = " ".join(text[:_LEAD_CHARS].split())
+    rest = find_byline(
+        [
+            line
+            for line in clean
+            if len(line) <= 80 and (not is_news_lead(line) or _opens(body_start, line))
+        ]
+    )
     marked = dom_author(page.root)
     meta = page.meta
     source = candidate(byline.source or rest.source, "text-pattern") or candidate(
@@ -94,7 +107,7 @@ def resolve_credits(
             lambda: candidate(find_trailing_credit(text), "text-pattern"),
             lambda: candidate(_last_paragraph_credit(page.clean_lines, text), "text-pattern"),
             lambda: (
-                candidate(find_name_under_heading(_leading_lines(content_html)), "heuristic")
+                candidate(find_name_under_heading(leading_lines(content_html)), "heuristic")
                 if content_html
                 else None
             ),
@@ -126,10 +139,11 @@ def _with(found: Candidate[str] | None, cleaned: str | None) -> Candidate[str] |
     return Candidate(cleaned, found.rule, found.strength)
 
 
-def header_byline(lines: list[str], idx: int | None, title: str | None) -> Byline:
+def header_byline(lines: list[str], idx: int | None, title: str | None, own: set[str]) -> Byline:
     """The byline under the title. The title's text may come first in a breadcrumb
-    (`Home › News › Headline`); the next occurrence, the heading, then holds the byline."""
-    byline = find_byline(near_title(lines, idx))
+    (`Home › News › Headline`); the next occurrence, the heading, then holds the byline.
+    ``own`` are the lines left once chrome is stripped (see :func:`_header_lines`)."""
+    byline = find_byline(_header_lines(lines, idx, own))
     if byline.author is None and idx is not None:
         again = title_index(lines, title, idx + 1)
         # Only a copy before the body: one after it is a teaser of another page's sidebar.
@@ -138,20 +152,30 @@ def header_byline(lines: list[str], idx: int | None, title: str | None) -> Bylin
             and again - idx <= _CRUMB_GAP
             and not any(is_prose(line) for line in lines[idx + 1 : again])
         ):
-            later = find_byline(near_title(lines, again))
+            later = find_byline(_header_lines(lines, again, own))
             byline = Byline(
                 later.author, byline.source or later.source, byline.editor or later.editor
             )
     return byline
 
 
-def _leading_lines(content_html: str) -> list[str]:
-    """The first few block lines of the content (only its start is parsed)."""
-    try:
-        frag = fragment(content_html[:_LEAD_CHARS])
-    except (ValueError, lxml.etree.ParserError):
-        return []
-    return block_lines(frag)[:4]
+def _opens(body_start: str, line: str) -> bool:
+    """Whether the line is the first one of the body (its own news lead)."""
+    key = " ".join(line.split())[:_LEAD_KEY]
+    return bool(key) and body_start.startswith(key)
+
+
+def _header_lines(lines: list[str], idx: int | None, own: set[str]) -> list[str]:
+    """The article's own header lines around the title: not a news lead (a teaser's
+    "本报讯（记者 X）…"; the body's own lead is read from the content), and above the title
+    only lines that survive chrome stripping (a 最新文章 list before the article is not it)."""
+    window = near_title(lines, idx)
+    above = min(ABOVE_TITLE, idx) if idx is not None else 0
+    return [
+        line
+        for n, line in enumerate(window)
+        if not is_news_lead(line) and (n >= above or line in own)
+    ]
 
 
 def _last_paragraph_credit(lines: list[str], text: str) -> str | None:

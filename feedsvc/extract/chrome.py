@@ -16,6 +16,7 @@ __all__ = [
     "find_lead_reporter",
     "find_name_under_heading",
     "find_trailing_credit",
+    "is_news_lead",
 ]
 
 
@@ -151,6 +152,12 @@ def _reporter_names(value: str) -> str | None:
 _LEAD_REPORTER = re.compile(
     r"^.{0,30}?(?:讯|电|报道|消息)\s*[（(]\s*记者\s*(?P<v>[^）)]{2,40})[）)]"
 )
+
+
+def is_news_lead(line: str) -> bool:
+    """Whether the line opens a news story naming its reporter ("本报讯（记者 X）…"). Only
+    the body's own first lines are the page's; elsewhere it is a teaser of another story."""
+    return _LEAD_REPORTER.match(line.strip()) is not None
 
 
 def find_lead_reporter(lines: Sequence[str]) -> str | None:

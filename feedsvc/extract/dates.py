@@ -152,6 +152,15 @@ _LABEL = re.compile(
     r"|(?<![a-z])(?:published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?|date))\s*[:：]?\s*",
     re.I,
 )
+# Before its date, a bare 日期/时间 after another Han character is a word of prose
+# ("当地时间9月25日", "北京时间…", "格林尼治时间…": when something happened abroad), unless
+# a colon follows. (After a date, "2006年12月27日（京港台时间）" still labels it.)
+_LABEL_BEFORE_DATE = re.compile(
+    r"(?:发布日期|发布时间|发表时间|发表日期|更新时间|更新日期|发表于|发布于"
+    r"|(?<![\u4e00-\u9fff])(?:日期|时间)|(?:日期|时间)(?=\s*[:：])"
+    r"|(?<![a-z])(?:published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?|date))\s*[:：]?\s*",
+    re.I,
+)
 _LABEL_WINDOW = 40  # a labelled date starts this close to its label
 
 _URL_DATE = re.compile(
@@ -422,7 +431,7 @@ def find_labelled_datetime(text: str, *, tz: tzinfo, now: datetime) -> ParsedTim
     not make another date on it a labelled one."""
     _check_now(now)
     s = _normalize(text)
-    for label in _LABEL.finditer(s):
+    for label in _LABEL_BEFORE_DATE.finditer(s):
         found = _search(s, label.end(), min(len(s), label.end() + _LABEL_WINDOW), tz, now)
         if found is not None and found[0] - label.end() <= 3:
             return found[1]

@@ -60,6 +60,8 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "d
 # four-digit first number, European ones (05.09.2019) a four-digit last.
 _VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,3}\.\d{1,3}(?![\d.])")
 _SHORT_DATELINE = 40
+_SENTENCE_PUNCT = re.compile(r"[，。；！？]")
+_SENTENCE_WORDS = 12
 _YEAR_LINE = re.compile(r"(?:19|20)\d\d")
 _MONTH_DAY_LINE = re.compile(r"(\d{1,2})[/\-.](\d{1,2})")
 _CLOCK_LINE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
@@ -121,12 +123,15 @@ def _text_published(
             if labelled:
                 # The date right after its label; on a short line the label may follow it
                 # ("2006年12月27日（京港台时间）"), and the labelled date still comes first.
-                if len(line) <= _SHORT_DATELINE and has_date_label(line):
+                dateline = len(line) <= _SHORT_DATELINE and not _is_sentence(line)
+                if dateline and has_date_label(line):
                     found = find_datetime_in_text(line, tz=tz, now=now)
                 else:
                     found = find_labelled_datetime(line, tz=tz, now=now)
-            elif _VERSION.search(line):
-                continue  # a build stamp: "播放器 3.4.40 (2019-9-5 9:38:01 PM)"
+            elif _VERSION.search(line) or _is_sentence(line):
+                # A build stamp ("播放器 3.4.40 (2019-9-5 9:38:01 PM)"), or prose: "5月3日，
+                # 市政府召开会议…" tells when something happened, not when it was published.
+                continue
             else:
                 found = find_datetime_in_text(line, tz=tz, now=now, bare_day_words=False)
             if found and found.value <= latest and (found.has_time or not needs_time):
@@ -144,7 +149,12 @@ def _text_published(
         found = (first_date(after, labelled=False), "heuristic")
     if found[0] is not None:
         return found[0], found[1], True
-    found = (first_date(short, labelled=True), "text-pattern")
+    # Away from the title, a labelled date in prose ("格林尼治时间9月25日，联合国…") is
+    # what the story reports on, not its dateline.
+    found = (
+        first_date([ln for ln in short if not _is_sentence(ln)], labelled=True),
+        "text-pattern",
+    )
     if found[0] is None:
         found = (date_from_url(page_url, tz=tz, now=now), "url")
     if found[0] is None:
@@ -153,6 +163,11 @@ def _text_published(
     if found[0] is None:
         found = (_month_credit(short, tz, now), "heuristic")
     return (found[0], found[1], False) if found[0] is not None else None
+
+
+def _is_sentence(line: str) -> bool:
+    """A line of prose rather than a dateline: CJK sentence punctuation, or many words."""
+    return _SENTENCE_PUNCT.search(line) is not None or len(line.split()) >= _SENTENCE_WORDS
 
 
 def _pieced_dateline(lines: list[str]) -> str | None:

@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING
 import lxml.html
 
 from feedsvc.extract.dom import clean_text, iter_elements, text_of
-from feedsvc.extract.fields import Candidate, candidate, first, pick
+from feedsvc.extract.fields import Candidate, Strength, candidate, first, pick
 from feedsvc.extract.metadata import JsonLd, PageMeta
+from feedsvc.models import GUESSED_TITLE_RULE
 
 if TYPE_CHECKING:
     from feedsvc.extract.articlepage import ArticlePage
 
 __all__ = [
     "choose_title",
+    "first_sentence_title",
     "headline_above_dateline",
     "json_ld_title",
     "resolve_title",
@@ -231,3 +233,27 @@ def resolve_title(
     return pick(
         provided, first(lambda: candidate(json_ld_title(page.root, page.ld), "json-ld"), chosen)
     )
+
+
+_SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s|$)")
+_GUESSED_TITLE = 80  # characters of the body's start a guessed title may take
+
+
+def first_sentence_title(lines: Sequence[str]) -> Candidate[str] | None:
+    """A title for a page that shows none (no heading, ``<title>`` or ``og:title``): the
+    content's first line when it is short (a heading the markup does not mark), else its
+    first sentence, cut near 80 characters. Provenance ``first-sentence`` flags it; the
+    list's link text outranks it (``normalize``)."""
+    start = next((" ".join(line.split()) for line in lines if line.strip()), "")
+    if not start:
+        return None
+    end = _SENTENCE_END.search(start)
+    if len(start) <= _GUESSED_TITLE and (end is None or end.end() == len(start)):
+        guess = start
+    elif end is not None and end.start() < _GUESSED_TITLE:
+        guess = start[: end.start()]
+    else:
+        cut = start[:_GUESSED_TITLE]
+        space = cut.rfind(" ")
+        guess = (cut[:space] if space > _GUESSED_TITLE // 2 else cut).rstrip() + "…"
+    return candidate(guess.strip(" ，,：:;；。."), GUESSED_TITLE_RULE, Strength.FALLBACK)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from feedsvc.errors import ExtractError
 from feedsvc.htmlcap import DEFAULT_MAX_CONTENT_BYTES, cap_html, precut
 from feedsvc.models import (
+    GUESSED_TITLE_RULE,
     ExtractedArticle,
     FetchResult,
     ListItem,
@@ -81,7 +82,11 @@ def normalize_article(
     page_url = fetch.final_url if fetch is not None else extracted.url
     canonical = canonical_url(page_url, extracted.canonical_url)
     link = normalize_url(link_url)
-    title = clean_text(extracted.title) or clean_text(list_item.title if list_item else None)
+    page_title = clean_text(extracted.title)
+    list_title = clean_text(list_item.title if list_item else None)
+    # The list's link text beats a title guessed from the body's first sentence.
+    guessed = extracted.provenance.get("title") == GUESSED_TITLE_RULE
+    title = (list_title or page_title) if guessed else (page_title or list_title)
     if title is None:
         raise ExtractError(page_url, "no title on the article page or in the list")
     zone: tzinfo = default_tz or (ZoneInfo(source.timezone) if source.timezone else ZoneInfo("UTC"))

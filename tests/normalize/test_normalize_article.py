@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.errors import ExtractError
-from feedsvc.models import ExtractedArticle, FetchResult, ListItem, SourceConfig
+from feedsvc.models import GUESSED_TITLE_RULE, ExtractedArticle, FetchResult, ListItem, SourceConfig
 from feedsvc.normalize import entry_id_for, normalize_article
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -392,3 +392,20 @@ def test_bad_link_url_is_a_value_error_naming_it() -> None:
         normalize_article(
             ARTICLE, link_url="ftp://x/a", list_item=ITEM, fetch=FETCH, source=SOURCE, now=NOW
         )
+
+
+def test_a_title_guessed_from_the_body_yields_to_the_list_link_text() -> None:
+    guessed = replace(
+        ARTICLE,
+        title="今年以来,我市把新经济新产业作为工作的总抓手",
+        provenance={"title": GUESSED_TITLE_RULE},
+    )
+    kwargs = {"link_url": URL, "fetch": FETCH, "source": SOURCE, "now": NOW}
+    assert normalize_article(guessed, list_item=ITEM, **kwargs).title == "打好双招双引主动仗"
+    # Without a list title the guess stands: the page still yields its body.
+    alone = normalize_article(guessed, list_item=None, **kwargs)
+    assert alone.title == "今年以来,我市把新经济新产业作为工作的总抓手"
+    assert alone.content_html
+    # A title the page shows outranks the list's.
+    shown = replace(guessed, provenance={"title": "heuristic"})
+    assert normalize_article(shown, list_item=ITEM, **kwargs).title == guessed.title

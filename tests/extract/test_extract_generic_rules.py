@@ -1,0 +1,117 @@
+"""General rules from independent evaluation (issue 12), each on a page pattern of our own:
+credits only from the article's region, no publication time from body prose, a body
+without a title still extracted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedsvc.extract import extract_article
+from feedsvc.models import GUESSED_TITLE_RULE, ExtractedArticle
+from feedsvc.normalize.text import html_to_text
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
+URL = "http://www.county-news.example.cn/news/2024/0510/123.html"
+BODY = "".join(
+    f"<p>第{i}段：今年全县继续推进老旧小区改造，涉及居民两万余户，改造内容包括管网、屋面和外墙保温等，"
+    "群众反映良好。</p>"
+    for i in range(5)
+)
+HEAD = "<html><head><title>老旧小区改造惠及两万户_县融媒体中心</title></head><body>"
+OWN_CREDIT = "<div class='info'>2024-05-10 09:30 来源：县融媒体中心 编辑：李娜</div>"
+
+
+def teasers(label: str, css: str = "box") -> str:
+    """A list of other stories whose summaries open with their own reporters' leads."""
+    items = "".join(
+        f"<li><a href='/news/2024/05{d}/{d}.html'>{t}</a><p>本报讯（记者 {r}）{s}……</p></li>"
+        for d, t, r, s in (
+            ("09", "全县春耕生产有序推进", "王大伟", "近日，全县春耕生产有序推进，各地抢抓农时"),
+            ("08", "城区新建学校秋季开学", "赵小明", "今年秋季，城区三所新建学校将投入使用"),
+            ("07", "乡村公路完成提档升级", "孙丽", "记者从县交通运输局获悉，今年"),
+        )
+    )
+    heading = f"<h3>{label}</h3>" if label else ""
+    return f"<div class='{css}'>{heading}<ul>{items}</ul></div>"
+
+
+def run(html: str, url: str = URL, tz: ZoneInfo = SH) -> ExtractedArticle:
+    return extract_article(html, url, selectors=None, tz=tz, now=NOW)
+
+
+@pytest.mark.parametrize("label", ["最新文章", "相关阅读", "热门文章", ""])
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_sidebar_teasers_reporter_is_never_the_author(label: str, where: str) -> None:
+    article = (
+        f"<div class='main'><h1>老旧小区改造惠及两万户</h1>{OWN_CREDIT}<div>{BODY}</div></div>"
+    )
+    side = teasers(label)
+    page = HEAD + (side + article if where == "before" else article + side) + "</body></html>"
+    got = run(page)
+    assert got.author is None  # the page names no reporter of its own
+    assert got.source_name == "县融媒体中心"
+    assert got.editor == "李娜"
+    assert "王大伟" not in html_to_text(got.content_html or "")
+
+
+def test_the_pages_own_news_lead_still_names_the_reporter() -> None:
+    lead = "<p>本报讯（记者 周明）今年全县继续推进老旧小区改造，涉及居民两万余户。</p>"
+    page = (
+        HEAD + teasers("最新文章") + "<div class='main'><h1>老旧小区改造惠及两万户</h1>"
+        f"{OWN_CREDIT}<div>{lead}{BODY}</div></div></body></html>"
+    )
+    assert run(page).author == "周明"
+
+
+def test_a_month_day_in_the_body_prose_is_no_publication_time() -> None:
+    url = "http://www.county-news.example.cn/show.php?id=88"  # no date in the URL either
+    for prose in (
+        "<p>5月3日，县政府召开常务会议，研究部署老旧小区改造工作。</p>",
+        "<p>格林尼治时间9月25日，联合国发布了一份关于城市竞争力的报告。</p>",
+    ):
+        page = f"{HEAD}<h1>老旧小区改造惠及两万户</h1>{prose}{BODY}</body></html>"
+        got = run(page, url)
+        assert got.published is None  # normalize then uses first-seen, flagged
+        assert "published" not in got.provenance
+
+
+def test_a_dateline_under_the_title_still_counts() -> None:
+    url = "http://www.county-news.example.cn/show.php?id=88"
+    page = f"{HEAD}<h1>老旧小区改造惠及两万户</h1><p>5月3日 10:20</p>{BODY}</body></html>"
+    assert run(page, url).published == datetime(2024, 5, 3, 10, 20, tzinfo=SH)
+
+
+@pytest.mark.parametrize(
+    ("html", "title"),
+    [
+        # No <title>, no og:title, no heading: the first line of the body, when short.
+        (
+            "<html><body><div><p>县城老旧小区改造完成</p>" + BODY + "</div></body></html>",
+            "县城老旧小区改造完成",
+        ),
+        # Only prose: its first sentence.
+        (
+            "<html><body><div>" + BODY + "</div></body></html>",
+            "第0段：今年全县继续推进老旧小区改造，涉及居民两万余户，改造内容包括管网、屋面和外墙保温等，群众反映良好",
+        ),
+        (
+            "<html><body><div>"
+            + "".join(
+                "<p>The harbour reopened on Monday after a year of repairs. Ferries, "
+                "fishing boats and the lifeboat are back at their moorings.</p>"
+                for _ in range(4)
+            )
+            + "</div></body></html>",
+            "The harbour reopened on Monday after a year of repairs",
+        ),
+    ],
+)
+def test_a_page_without_a_title_still_yields_its_body(html: str, title: str) -> None:
+    got = run(html, "http://www.county-news.example.cn/a?id=5", tz=ZoneInfo("UTC"))
+    assert got.title == title
+    assert got.provenance["title"] == GUESSED_TITLE_RULE
+    assert got.content_html
