@@ -18,11 +18,19 @@ from typing import TypeVar
 
 from feedsvc.errors import ExtractError
 from feedsvc.extract.articlepage import ArticlePage
+from feedsvc.extract.authorbio import drop_author_bio
 from feedsvc.extract.body import leading_lines, resolve_content, resolve_image, resolve_summary
 from feedsvc.extract.bylines import resolve_credits
 from feedsvc.extract.category import resolve_category
 from feedsvc.extract.dom import absolute_url, parse_html
-from feedsvc.extract.fields import Candidate, CandidateProvider, Fields, candidate, value
+from feedsvc.extract.fields import (
+    Candidate,
+    CandidateProvider,
+    Fields,
+    Strength,
+    candidate,
+    value,
+)
 from feedsvc.extract.providers import SelectorProvider
 from feedsvc.extract.published import resolve_modified, resolve_published
 from feedsvc.extract.titles import first_sentence_title, resolve_title
@@ -68,6 +76,12 @@ def extract_article(
     f.title = f.title or first_sentence_title(leading_lines(content_html))
     credits = resolve_credits(page, content_html, text, _offers(every, lambda p: p.author(page)))
     f.author, f.source_name, f.editor = credits.author, credits.source_name, credits.editor
+    if f.content_html and f.content_html.strength == Strength.GENERIC:
+        # A closing author biography is the writer's, not the article's.
+        trimmed = drop_author_bio(f.content_html.value, value(f.author))
+        if trimmed != f.content_html.value:
+            f.content_html = Candidate(trimmed, f.content_html.rule)
+            content_html, text = trimmed, html_to_text(trimmed)
     f.summary = resolve_summary(page, text)
     f.image = resolve_image(page, content_html)
     f.canonical_url = _canonical(page)

@@ -115,3 +115,53 @@ def test_a_page_without_a_title_still_yields_its_body(html: str, title: str) -> 
     assert got.title == title
     assert got.provenance["title"] == GUESSED_TITLE_RULE
     assert got.content_html
+
+
+EN_BODY = "".join(
+    f"<p>Paragraph {i} of the harbour story, long enough to be read as the body of a post, "
+    "with several clauses, commas, and a full stop at its end.</p>"
+    for i in range(6)
+)
+BIO = (
+    "<p>Jane Doe is a staff writer at Example News covering transport and the coast. "
+    "Follow her on Twitter @janedoe.</p>"
+)
+
+
+def en_page(body: str, byline: str = "<p>By Jane Doe</p>", head: str = "") -> str:
+    return (
+        f"<html><head><title>Harbour reopens | Example News</title>{head}</head><body>"
+        f"<h1>Harbour reopens</h1>{byline}<article>{body}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        BIO,
+        f"<div class='writer'><img src='/jane.jpg' alt=''><h4>Jane Doe</h4>{BIO}</div>",
+        "<div class='box'><h4>About the author</h4><p>A coast and transport reporter since 2009, "
+        "Jane lives by the harbour.</p></div>",
+        # No byline on the page: a writer introduced as one is still a biography.
+        "<p>John Roe is a freelance journalist based in Lisbon.</p>",
+    ],
+)
+def test_a_closing_author_bio_is_not_content(tail: str) -> None:
+    got = run(en_page(EN_BODY + tail), "https://blog.example.com/2024/05/harbour.html", tz=UTC)
+    text = html_to_text(got.content_html or "")
+    assert "Paragraph 5" in text
+    for gone in ("Follow her", "Jane Doe", "About the author", "freelance journalist"):
+        assert gone not in text
+    assert got.summary and "Paragraph 0" in got.summary
+
+
+def test_prose_about_a_person_that_is_not_the_closing_paragraph_stays() -> None:
+    quote = (
+        "<p>Jane Doe is a staff writer who saw the first ferry come in, and she wrote it down.</p>"
+    )
+    got = run(en_page(quote + EN_BODY), "https://blog.example.com/2024/05/harbour.html", tz=UTC)
+    assert "saw the first ferry" in html_to_text(got.content_html or "")
+    # A closing paragraph that mentions the writer but does not introduce her stays too.
+    last = "<p>Jane Doe contributed reporting; the council has not commented, a spokesman said.</p>"
+    got = run(en_page(EN_BODY + last), "https://blog.example.com/2024/05/harbour.html", tz=UTC)
+    assert "contributed reporting" in html_to_text(got.content_html or "")
