@@ -90,6 +90,9 @@ class ListItem:
     published_has_time: bool = False  # False when the list shows a date only
     summary: str | None = None
     image: str | None = None
+    # The channel the list page marks as shown in its navigation (``active``/``current``):
+    # the category of an article page that names none.
+    category: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The category of an article page.
 
 Layers, first hit wins: provider → JSON-LD ``articleSection`` → ``article:section`` →
-JSON-LD BreadcrumbList → the breadcrumb (``breadcrumbs``) → ``columnname``/``catalogname``.
+JSON-LD BreadcrumbList → the breadcrumb (``breadcrumbs``) → ``columnname``/``catalogname`` →
+the link to the article's channel page (``channels``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 
 from feedsvc.extract.articlepage import ArticlePage
 from feedsvc.extract.breadcrumbs import crumbs_category, find_breadcrumb_category
+from feedsvc.extract.channels import channel_link_category
 from feedsvc.extract.fields import Candidate, candidate, first, pick
 
 __all__ = ["resolve_category"]
@@ -34,5 +36,6 @@ def resolve_category(
                 crumbs_category([meta.get("columnname", "catalogname") or ""], title=title),
                 "meta",
             ),
+            lambda: candidate(channel_link_category(page.root, page.url, title), "channel-link"),
         ),
     )

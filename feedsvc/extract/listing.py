@@ -8,11 +8,14 @@ candidates and suggested selectors, for ``feedsvc check``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 import lxml.html
 
 from feedsvc.errors import ExtractError
+from feedsvc.extract.channels import active_nav_category
 from feedsvc.extract.dates import find_datetime_in_text, parse_datetime
 from feedsvc.extract.dom import absolute_url, parse_html, text_of
 from feedsvc.extract.listdetect import Candidate, ListDetection, anchor_title, detect_in_tree
@@ -101,13 +104,25 @@ def extract_list(
     next_sel = source_selector(selectors, "next_page", page_url) if selectors is not None else None
     if selectors is not None and uses_selectors:
         items = _selector_items(root, page_url, selectors, tz, now)
-        return ListPage(tuple(items), find_next_page(root, page_url, next_sel), "selectors")
+        return ListPage(
+            _with_channel(items, root), find_next_page(root, page_url, next_sel), "selectors"
+        )
     found = detect_in_tree(root, page_url, tz=tz, now=now, runner_ups=0, suggest=False)
     winner = found.winner
     next_url = find_next_page(root, page_url, next_sel) if next_sel else found.next_page_url
     return ListPage(
-        winner.items if winner else (), next_url, winner.rule if winner else "auto:none"
+        _with_channel(winner.items if winner else (), root),
+        next_url,
+        winner.rule if winner else "auto:none",
     )
+
+
+def _with_channel(items: Sequence[ListItem], root: lxml.html.HtmlElement) -> tuple[ListItem, ...]:
+    """Items carry the channel the list page's navigation marks as shown."""
+    channel = active_nav_category(root) if items else None
+    if channel is None:
+        return tuple(items)
+    return tuple(replace(item, category=channel) for item in items)
 
 
 def detect_list(html: str, page_url: str, *, tz: tzinfo, now: datetime) -> ListDetection:

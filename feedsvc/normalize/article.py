@@ -126,7 +126,9 @@ def normalize_article(
         author=author or outlet,
         outlet=outlet if author and outlet != author else None,
         editor=clean_text(extracted.editor),
-        category=clean_text(source.category) or clean_text(extracted.category),
+        category=clean_text(source.category)
+        or clean_text(extracted.category)
+        or clean_text(list_item.category if list_item else None),
         content_html=content,
         summary=summarize(summary_source, SUMMARY_CHARS),
         image=image,

@@ -165,3 +165,40 @@ def test_prose_about_a_person_that_is_not_the_closing_paragraph_stays() -> None:
     last = "<p>Jane Doe contributed reporting; the council has not commented, a spokesman said.</p>"
     got = run(en_page(EN_BODY + last), "https://blog.example.com/2024/05/harbour.html", tz=UTC)
     assert "contributed reporting" in html_to_text(got.content_html or "")
+
+
+NAV = (
+    "<div class='top'><a href='/'>首页</a><a href='/sports/'>体育</a>"
+    "<a href='/finance/index.html'>财经</a><a href='/society/'>社会</a></div>"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "category"),
+    [
+        ("https://m.card-portal.example.cn/sports/2024/0510/88.html", "体育"),
+        ("https://m.card-portal.example.cn/finance/a/88.html", "财经"),  # index.html is the channel
+        ("https://m.card-portal.example.cn/p/88.html", None),  # no channel is a parent
+    ],
+)
+def test_category_from_the_link_to_the_articles_channel_page(
+    url: str, category: str | None
+) -> None:
+    page = (
+        f"{HEAD}{NAV}<div class='card'><h1>老旧小区改造惠及两万户</h1>"
+        f"{OWN_CREDIT}{BODY}</div></body></html>"
+    )
+    got = run(page, url)
+    assert got.category == category
+    if category:
+        assert got.provenance["category"] == "channel-link"
+
+
+def test_a_breadcrumb_outranks_the_channel_link() -> None:
+    crumb = (
+        "<div class='crumbs'>当前位置：<a href='/'>首页</a> &gt; "
+        "<a href='/sports/zq/'>足球</a></div>"
+    )
+    page = f"{HEAD}{NAV}{crumb}<h1>老旧小区改造惠及两万户</h1>{BODY}</body></html>"
+    got = run(page, "https://m.card-portal.example.cn/sports/zq/88.html")
+    assert got.category == "足球"

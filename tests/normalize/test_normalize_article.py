@@ -409,3 +409,11 @@ def test_a_title_guessed_from_the_body_yields_to_the_list_link_text() -> None:
     # A title the page shows outranks the list's.
     shown = replace(guessed, provenance={"title": "heuristic"})
     assert normalize_article(shown, list_item=ITEM, **kwargs).title == guessed.title
+
+
+def test_the_list_pages_channel_is_the_category_of_a_page_naming_none() -> None:
+    kwargs = {"link_url": URL, "fetch": FETCH, "source": SOURCE, "now": NOW}
+    item = replace(ITEM, category="体育")
+    bare = replace(ARTICLE, category=None)
+    assert normalize_article(bare, list_item=item, **kwargs).category == "体育"
+    assert normalize_article(ARTICLE, list_item=item, **kwargs).category == "财经"
