@@ -82,6 +82,9 @@ _BY = re.compile(
 _BY_OUTLET = re.compile(
     r"\s*[|｜•·–—]\s*(?P<v>[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|and|&)){0,4})\s*$"
 )
+_BY_COMMA_OUTLET = re.compile(
+    r"\s*,\s*(?P<v>[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|and|&)){0,4})\s*$"
+)
 _NOT_AN_OUTLET = re.compile(
     r"\b(?:staff|writer|reporter|correspondent|editor|contributor|contributing|columnist"
     r"|photographer|senior|chief|updated|published|posted|read|min|minutes?|hours?|ago"
@@ -262,9 +265,14 @@ def find_byline(lines: Sequence[str]) -> Byline:
 
 
 def _outlet_after_by(line: str) -> str | None:
-    """The outlet an English byline names after its writer ("By Jane Doe | Reuters")."""
+    """The outlet an English byline names after its writer ("By Jane Doe | Reuters", "By
+    JANE DOE, Reuters"; not a dateline in capitals: "By Jane Doe, LONDON")."""
     m = _BY.match(line) if len(line) <= 80 else None
     outlet = _BY_OUTLET.match(line, m.end()) if m else None
+    if m and outlet is None:
+        outlet = _BY_COMMA_OUTLET.match(line, m.end())
+        if outlet is not None and outlet["v"].isupper():
+            return None
     if outlet is None or _NOT_AN_OUTLET.search(outlet["v"]):
         return None
     return outlet["v"] if _plausible(outlet["v"]) else None

@@ -188,10 +188,18 @@ _TRAILING_ROLE = re.compile(
 _PROFILE_TOKEN = re.compile(r"\d|简介|粉丝|篇|关注")
 
 
+# A name in capitals, as bylines set it: two to five Latin words ("JANE DOE", "MARY-ANN
+# O'NEIL AND JOHN ROE").
+_SHOUTED_NAME = re.compile(r"[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]*){1,4}")
+
+
 def clean_credit(value: str | None) -> str | None:
     if not value:
         return None
     value = _TRAILING_ROLE.sub("", value).strip()
+    if _SHOUTED_NAME.fullmatch(value):
+        # "JANE DOE" → "Jane Doe"; one word alone may be an acronym (AFP) and stays.
+        value = re.sub(r"\bAnd\b", "and", value.title())
     tokens = value.split()
     if len(tokens) > 1 and re.search(r"[\u4e00-\u9fff]", value):
         for i, token in enumerate(tokens[1:], start=1):

@@ -202,3 +202,41 @@ def test_a_breadcrumb_outranks_the_channel_link() -> None:
     page = f"{HEAD}{NAV}{crumb}<h1>老旧小区改造惠及两万户</h1>{BODY}</body></html>"
     got = run(page, "https://m.card-portal.example.cn/sports/zq/88.html")
     assert got.category == "足球"
+
+
+LD = '<script type="application/ld+json">{{"@type": "NewsArticle", "author": {}}}</script>'
+
+
+@pytest.mark.parametrize(
+    ("byline", "head", "author", "source"),
+    [
+        ("<p>By Jane Doe and John Roe</p>", "", "Jane Doe and John Roe", None),
+        ("<p>By JANE DOE, Reuters</p>", "", "Jane Doe", "Reuters"),
+        ("<p>BY JANE DOE AND JOHN ROE</p>", "", "Jane Doe and John Roe", None),
+        ("<p>By Jane Doe, LONDON</p>", "", "Jane Doe", None),  # a dateline, not an outlet
+        ("<p>By Jane Doe, Staff Writer</p>", "", "Jane Doe", None),
+        (
+            "<p>Posted on May 3 by <a rel='author' href='/author/jane'>Jane Doe</a></p>",
+            "",
+            "Jane Doe",
+            None,
+        ),
+        ("", "<meta name='author' content='Jane Doe'>", "Jane Doe", None),
+        (
+            "",
+            LD.format(
+                '[{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Roe"}]'
+            ),
+            "Jane Doe, John Roe",
+            None,
+        ),
+        ("", LD.format('{"@type": "Organization", "name": "Reuters"}'), "Reuters", None),
+    ],
+)
+def test_english_bylines_are_normalized(
+    byline: str, head: str, author: str, source: str | None
+) -> None:
+    got = run(
+        en_page(EN_BODY, byline, head), "https://news.example.com/2024/05/harbour.html", tz=UTC
+    )
+    assert (got.author, got.source_name) == (author, source)
