@@ -146,6 +146,26 @@ def _is_substantial(el: lxml.html.HtmlElement, page_marks: int = 0) -> bool:
     return _prose_marks(el) * 2 >= page_marks
 
 
+_PROSE_PARAGRAPH = 60  # characters of a paragraph of body text
+_PROSE_LINK_SHARE = 0.2  # at most this share of its text in links
+
+
+def _holds_prose(el: lxml.html.HtmlElement) -> bool:
+    """A paragraph of body text rather than teasers: a long paragraph, little of the
+    block's text in links (a list of other stories is mostly link text)."""
+    text = text_of(el)
+    if not text:
+        return False
+    linked = sum(len(text_of(a)) for a in iter_elements(el, "a"))
+    if linked > len(text) * _PROSE_LINK_SHARE:
+        return False
+    return any(
+        len(part) > _PROSE_PARAGRAPH and _PROSE_MARK.search(part)
+        for part in (text_of(b) for b in iter_elements(el))
+        if part
+    )
+
+
 _MAX_HEADING = 30
 
 
@@ -188,6 +208,8 @@ def _related_blocks(root: lxml.html.HtmlElement) -> Iterable[lxml.html.HtmlEleme
                 continue
             if sibling.tag in ("h1", "h2", "h3") or _is_substantial(sibling):
                 break
+            if _holds_prose(sibling):
+                break  # the body goes on after a "Read more" label (split containers)
             if is_related_heading(text_of(sibling)):
                 break
             out.append(sibling)

@@ -240,3 +240,33 @@ def test_english_bylines_are_normalized(
         en_page(EN_BODY, byline, head), "https://news.example.com/2024/05/harbour.html", tz=UTC
     )
     assert (got.author, got.source_name) == (author, source)
+
+
+def story_part(k: int, paragraphs: int) -> str:
+    return "".join(
+        f"<p>Part {k} paragraph {i} of the story, long enough to count, with commas, clauses, "
+        "and an ending that closes it.</p>"
+        for i in range(paragraphs)
+    )
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "<h3>Read more</h3>",
+        "<div class='inline-label'>Related</div>",
+        "<h3>More stories</h3><ul><li><a href='/x1'>Other story one</a></li>"
+        "<li><a href='/x2'>Other story two</a></li></ul>",
+    ],
+)
+def test_a_body_split_across_sibling_containers_keeps_all_of_them(label: str) -> None:
+    parts = "".join(
+        f"<div class='story-body__inner'>{story_part(k, 3 if k == 0 else 1)}</div>"
+        + (label if k == 0 else "")
+        for k in range(6)
+    )
+    page = en_page(f"<div class='story-body'>{parts}</div>", byline="")
+    text = html_to_text(run(page, "https://news.example.com/a/1", tz=UTC).content_html or "")
+    for k in range(6):
+        assert f"Part {k} paragraph 0" in text
+    assert "Other story" not in text
