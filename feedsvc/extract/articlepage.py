@@ -14,10 +14,11 @@ from functools import cached_property
 
 import lxml.html
 
-from feedsvc.extract.content import fix_lazy_images, strip_chrome
+from feedsvc.extract.content import fix_lazy_images
 from feedsvc.extract.dom import block_lines
 from feedsvc.extract.images import drop_decorations
 from feedsvc.extract.metadata import JsonLd, PageMeta, read_json_ld, read_meta
+from feedsvc.extract.stripping import strip_chrome
 
 _TITLE_WINDOW = 12  # lines after the title searched for the date/byline line
 ABOVE_TITLE = 2  # lines above the title that belong to its header

@@ -1,7 +1,9 @@
 """Main content: page chrome removed, readability-lxml picks the body, then line cleanup.
 
-Chrome is removed from the tree BEFORE readability scores it, so a long "related" or
-"hot articles" teaser block can never win over a short article. Afterwards, lines that
+Chrome is removed from the tree BEFORE readability scores it (``stripping``), so a long
+"related" or "hot articles" teaser block can never win over a short article. A short pick
+that a block with four times its text dwarfs (a signature or a sidebar of ``<p>``s beside a
+long ``<br>``-split forum post) loses to that block. Afterwards, lines that
 are chrome by their text (breadcrumb, date/source line, share bar, copyright,
 上一篇/下一篇) are dropped. The HTML returned keeps paragraphs, images and tables; it is
 not sanitized (normalize does that) but carries no script or style.
@@ -10,7 +12,6 @@ not sanitized (normalize does that) but carries no script or style.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import lxml.html
@@ -20,35 +21,18 @@ from readability.readability import Unparseable
 
 from feedsvc.extract.dates import parse_datetime
 from feedsvc.extract.dom import clean_text, iter_elements, text_of
-from feedsvc.htmltags import CODE_TAGS, FORM_WIDGET_TAGS, LINE_TAGS, SIDE_TAGS
+from feedsvc.extract.stripping import DROP_TAGS, PROSE_MARK, drop, prose_marks, related_blocks
+from feedsvc.htmltags import LINE_TAGS
 from feedsvc.safehtml import fragment
 
 __all__ = [
-    "RELATED_HEADINGS",
     "clean_fragment",
+    "densest_block",
     "fix_lazy_images",
-    "is_related_heading",
     "main_content",
-    "strip_chrome",
+    "selected_content",
 ]
 
-RELATED_HEADINGS = re.compile(
-    r"^(?:相关阅读|相关新闻|相关文章|相关推荐|相关报道|相关链接|延伸阅读|推荐阅读|热门文章|热门推荐|热门新闻"
-    r"|热点推荐|热点新闻|最新文章|最新新闻|最新资讯|猜你喜欢|精彩推荐|排行榜?|热门排行|点击排行|阅读排行"
-    r"|新闻排行|友情链接|图片新闻|推荐|更多|大家都在看|为你推荐|为您推荐|热门阅读|看了又看|图片推荐|精彩图片"
-    r"|"
-    r"related(?: posts| articles| stories| content| news)?|popular(?: posts| articles| stories)?"
-    r"|recent posts|recent articles|most read|most popular|you may also like|read more|read next"
-    r"|more stories|more from .{1,30}|trending|further reading|see also)\s*[:：>»]*"
-    r"(?:\s*(?:more|更多)\s*[>»]*)?$",
-    re.I,
-)
-_CHROME_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:related|relate|recommend|recommended|share|sharing|social|comments?|breadcrumbs?"
-    r"|crumbs?|copyright|pager|pagination|sidebar|side-bar|footer|navbar|nav|menu|toolbar"
-    r"|advert|ads|hot-?news|rank|ranking)(?:$|[\s_-])",
-    re.I,
-)
 _LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url", "file")
 _PLACEHOLDER_SRC = re.compile(r"^data:|blank\.|loading|lazy|placeholder|spacer|grey\.gif|1x1", re.I)
 _CHROME_LINE_LABELS = re.compile(
@@ -77,7 +61,6 @@ _BYLINE_START = re.compile(
     r"^(?:(?:by|posted|written)\b|(?:作者|记者)(?:\s*[:：]|\s+[\u4e00-\u9fff]{2,4}(?:\s|$))|文\s*/)",
     re.I,
 )
-_DROP_TAGS = (*CODE_TAGS, *FORM_WIDGET_TAGS)
 
 
 def fix_lazy_images(root: lxml.html.HtmlElement) -> None:
@@ -118,167 +101,6 @@ def _widest_candidate(srcset: str) -> str | None:
     return best[1] if best else None
 
 
-def _drop(el: lxml.html.HtmlElement) -> None:
-    if el.getparent() is not None:
-        el.drop_tree()
-
-
-_PROSE_MARK = re.compile(r"[，。！？；]|[.,;!?](?=\s)")
-
-
-def _prose_marks(el: lxml.html.HtmlElement) -> int:
-    """Sentence punctuation in the element: prose has plenty, link lists and menus little."""
-    return len(_PROSE_MARK.findall(el.text_content()))
-
-
-def _is_substantial(el: lxml.html.HtmlElement, page_marks: int = 0) -> bool:
-    """Holds article-like text: never removed as chrome. Besides headings and long
-    paragraphs, an element holding most of the page's sentence punctuation counts, so a
-    wrapper whose class happens to say "nav" or "side" (or a forum post written with <br>
-    instead of <p>) is never dropped with the article inside it."""
-    if el.find(".//h1") is not None:
-        return True
-    long_paragraphs = sum(1 for p in iter_elements(el, "p") if len(text_of(p)) > 60)
-    if long_paragraphs >= 3:
-        return True
-    if page_marks < 10:
-        return False
-    return _prose_marks(el) * 2 >= page_marks
-
-
-_PROSE_PARAGRAPH = 60  # characters of a paragraph of body text
-_PROSE_LINK_SHARE = 0.2  # at most this share of its text in links
-
-
-def _holds_prose(el: lxml.html.HtmlElement) -> bool:
-    """A paragraph of body text rather than teasers: a long paragraph, little of the
-    block's text in links (a list of other stories is mostly link text)."""
-    text = text_of(el)
-    if not text:
-        return False
-    linked = sum(len(text_of(a)) for a in iter_elements(el, "a"))
-    if linked > len(text) * _PROSE_LINK_SHARE:
-        return False
-    return any(
-        len(part) > _PROSE_PARAGRAPH and _PROSE_MARK.search(part)
-        for part in (text_of(b) for b in iter_elements(el))
-        if part
-    )
-
-
-_MAX_HEADING = 30
-
-
-def is_related_heading(text: str) -> bool:
-    return len(text) <= _MAX_HEADING and RELATED_HEADINGS.match(text) is not None
-
-
-def _text_within(el: lxml.html.HtmlElement, limit: int) -> bool:
-    """Whether the element's text could be ``limit`` characters or fewer, stopping early:
-    computing the full text of every big container made this scan quadratic."""
-    seen = 0
-    for piece in el.itertext():
-        seen += len("".join(piece.split()))
-        if seen > limit:
-            return False
-    return True
-
-
-def _related_blocks(root: lxml.html.HtmlElement) -> Iterable[lxml.html.HtmlElement]:
-    """Elements that belong to a 相关阅读 / 热门文章 / Related… block."""
-    out: list[lxml.html.HtmlElement] = []
-    for el in list(iter_elements(root)):
-        if el.tag in ("html", "body") or len(el) > 6 or not _text_within(el, _MAX_HEADING):
-            continue
-        own = text_of(el)
-        if not own or not is_related_heading(own):
-            continue
-        heading = el
-        # Climb from the label to the element that sits beside the list it introduces.
-        for _ in range(3):
-            parent = heading.getparent()
-            if parent is None or parent.tag in ("body", "html") or text_of(parent) != own:
-                break
-            heading = parent
-        out.append(heading)
-        sibling = heading.getnext()
-        while sibling is not None:
-            if not isinstance(sibling.tag, str):
-                sibling = sibling.getnext()
-                continue
-            if sibling.tag in ("h1", "h2", "h3") or _is_substantial(sibling):
-                break
-            if _holds_prose(sibling):
-                break  # the body goes on after a "Read more" label (split containers)
-            if is_related_heading(text_of(sibling)):
-                break
-            out.append(sibling)
-            sibling = sibling.getnext()
-    return out
-
-
-_STAMP = re.compile(
-    r"(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}|\b\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}"
-)
-_MIN_TEASERS = 4
-
-
-def _teaser_lists(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Lists of other articles: at least four items, nearly all with a link and a date
-    stamp of their own ("山东日照：… 【详细】 强图打榜 2024-05-23 09:41"). An article's own
-    paragraphs do not each carry a date, so a short article never loses to such a list."""
-    found: list[lxml.html.HtmlElement] = []
-    for el in root.iter("ul", "ol", "div", "dl", "tbody"):
-        if len(el) < _MIN_TEASERS:
-            continue
-        items = teasers = 0
-        for item in el:
-            if not isinstance(item.tag, str):
-                continue
-            # lxml's C text_content: this runs on every list-like element of the page.
-            text = " ".join(item.text_content().split())
-            if not text:
-                continue
-            items += 1
-            if (
-                len(text) <= 200
-                and _STAMP.search(text)
-                and (item.tag == "a" or item.find(".//a") is not None)
-            ):
-                teasers += 1
-        if teasers >= _MIN_TEASERS and teasers * 4 >= items * 3:
-            found.append(el)
-    return found
-
-
-def strip_chrome(root: lxml.html.HtmlElement) -> None:
-    """Remove script/style, nav/aside/footer, related blocks and chrome-classed elements."""
-    page_marks = _prose_marks(root)
-    for tag in _DROP_TAGS:
-        for el in list(iter_elements(root, tag)):
-            # ASP.NET and forum pages wrap the whole page, article included, in a <form>.
-            if tag == "form" and _is_substantial(el, page_marks):
-                el.drop_tag()
-            else:
-                _drop(el)
-    for el in list(_related_blocks(root)):
-        _drop(el)
-    for el in _teaser_lists(root):
-        # Teaser summaries may out-punctuate a short article (and come in <p>s): only the
-        # page's headline inside protects the list.
-        if el.find(".//h1") is None:
-            _drop(el)
-    for el in list(iter_elements(root)):
-        if el.tag in ("html", "body") or el.getparent() is None:
-            continue
-        if el.tag in SIDE_TAGS and not _is_substantial(el, page_marks):
-            _drop(el)
-            continue
-        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if marker.strip() and _CHROME_CLASS.search(marker) and not _is_substantial(el, page_marks):
-            _drop(el)
-
-
 # A bracketed call to action marks a promotion: "…火热进行中！【点击投票】Pick你心目中的…".
 _CALL_TO_ACTION = re.compile(r"[【\[]\s*点击[^】\]]{0,8}[】\]]")
 _PROMO_MAX = 100  # a promotion is a line or two; a paragraph that mentions one is prose
@@ -310,11 +132,11 @@ def clean_fragment(root: lxml.html.HtmlElement, title: str | None = None) -> Non
     """Drop chrome lines from extracted content (deepest elements first): breadcrumb,
     date/source and byline lines, the title repeated, share bars, copyright, 上一篇/下一篇."""
     title_key = re.sub(r"\s+", "", title or "")
-    for tag in _DROP_TAGS:
+    for tag in DROP_TAGS:
         for el in list(iter_elements(root, tag)):
-            _drop(el)
-    for el in list(_related_blocks(root)):
-        _drop(el)
+            drop(el)
+    for el in list(related_blocks(root)):
+        drop(el)
     candidates = [el for el in iter_elements(root) if el.tag in LINE_TAGS]
     for el in reversed(candidates):
         if el is root or el.getparent() is None:
@@ -322,7 +144,7 @@ def clean_fragment(root: lxml.html.HtmlElement, title: str | None = None) -> Non
         if el.find(".//img") is not None and el.tag != "span":
             continue
         if _is_chrome_line(text_of(el), title_key):
-            _drop(el)
+            drop(el)
 
 
 def _serialize(el: lxml.html.HtmlElement, *, with_tail: bool = True) -> str:
@@ -340,14 +162,19 @@ def main_content(
         clean_fragment(picked, title)
         picked_chars = len(clean_text(text_of(picked)))
         if picked_chars >= _SUSPICIOUS_CHARS:
-            return _inner(picked)
+            if picked_chars >= _SHORT_PICK:
+                return _inner(picked)
+            # A short pick may be a signature or a sidebar of <p>s that readability
+            # scored over a long <br>-split forum post: the post, far longer, wins.
+            post = _dwarfing_block(root, picked, picked_chars, title)
+            return _inner(post if post is not None else picked)
         if picked_chars == 0 and picked.find(".//img") is not None:
             return _inner(picked)
     dense = densest_block(root)
     # The block must hold several times the sentences of readability's pick, not just more
     # characters of chrome around the same one or two sentences.
-    picked_marks = _prose_marks(picked) if picked is not None else 0
-    if dense is not None and _prose_marks(dense) >= 3 * max(picked_marks, 3):
+    picked_marks = prose_marks(picked) if picked is not None else 0
+    if dense is not None and prose_marks(dense) >= 3 * max(picked_marks, 3):
         frag = fragment(_serialize(dense, with_tail=False))
         clean_fragment(frag, title)
         # A tiny page is its own content ("abc def ghi"): only a much longer block wins.
@@ -356,10 +183,25 @@ def main_content(
     return _inner(picked) if picked is not None and picked_chars else None
 
 
+def _dwarfing_block(
+    root: lxml.html.HtmlElement, picked: lxml.html.HtmlElement, picked_chars: int, title: str | None
+) -> lxml.html.HtmlElement | None:
+    """The densest block, cleaned, when it holds several times the text of readability's
+    short pick and more of its sentences (a long post beside a signature or a sidebar)."""
+    dense = densest_block(root)
+    if dense is None or prose_marks(dense) < 2 * max(prose_marks(picked), 3):
+        return None
+    frag = fragment(_serialize(dense, with_tail=False))
+    clean_fragment(frag, title)
+    return frag if len(clean_text(text_of(frag))) >= _DWARFED * picked_chars else None
+
+
 _MIN_CONTENT_CHARS = 50
 # Readability's pick shorter than this may be one stray paragraph of a page it misread
 # (lists of <li>, <br>-split forum posts): a block with far more prose then wins.
 _SUSPICIOUS_CHARS = 200
+_SHORT_PICK = 1000  # a pick this short may be a signature or a sidebar beside a long post
+_DWARFED = 4  # times the pick's text a block holds to replace such a pick
 _FAR_FUTURE = datetime(9000, 1, 1, tzinfo=UTC)  # only the form of a dateline matters here
 
 
@@ -414,7 +256,7 @@ def densest_block(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 def _counts(text: str | None) -> tuple[int, int, int]:
     if not text:
         return 0, 0, 0
-    return len(_PROSE_MARK.findall(text)), len(text.strip()), 0
+    return len(PROSE_MARK.findall(text)), len(text.strip()), 0
 
 
 def _inner(frag: lxml.html.HtmlElement) -> str:

@@ -270,3 +270,45 @@ def test_a_body_split_across_sibling_containers_keeps_all_of_them(label: str) ->
     for k in range(6):
         assert f"Part {k} paragraph 0" in text
     assert "Other story" not in text
+
+
+FORUM_POST = "<br>".join(
+    f"楼主第{i}行：这几年在城里租房的经历真是一言难尽，房东换了三个，每次搬家都要折腾好几天。"
+    for i in range(30)
+)
+SIGNATURE = (
+    "<div class='signature'>"
+    + "".join(
+        f"<p>签名第{i}行：生活不止眼前的苟且，还有诗和远方，欢迎访问我的博客，一起交流，一起进步。</p>"
+        for i in range(5)
+    )
+    + "</div>"
+)
+RULES = (
+    "<div class='box'>"
+    + "".join(
+        f"<p>版规第{i}条：请文明发言，禁止广告，违者封号，版主招募中，有意者请联系管理员。</p>"
+        for i in range(6)
+    )
+    + "</div>"
+)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        # The post in a <br>-split cell, the signature in <p>s in the next row.
+        "<table><tr><td class='pls'>ggjj</td><td><div class='t_msgfont'>{post}</div></td></tr>"
+        "<tr><td></td><td>{sig}</td></tr></table>",
+        # The post in a table cell, the board's rules in <p>s beside it.
+        "<table><tr><td class='postbody'>{post}</td></tr></table><div class='col2'>{rules}</div>",
+    ],
+)
+def test_a_long_forum_post_is_not_replaced_by_a_signature_or_sidebar(layout: str) -> None:
+    body = layout.format(post=FORUM_POST, sig=SIGNATURE, rules=RULES)
+    page = (
+        f"<html><head><title>在城里租房的这几年 - 生活论坛</title></head><body>{body}</body></html>"
+    )
+    text = html_to_text(run(page, "http://bbs.example.cn/thread-1-1-1.html").content_html or "")
+    assert "楼主第0行" in text and "楼主第29行" in text
+    assert "版规" not in text
