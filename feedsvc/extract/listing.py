@@ -134,4 +134,9 @@ def detect_list(html: str, page_url: str, *, tz: tzinfo, now: datetime) -> ListD
         root = parse_html(html)
     except ValueError as exc:
         raise ExtractError(page_url, str(exc)) from exc
-    return detect_in_tree(root, page_url, tz=tz, now=now)
+    found = detect_in_tree(root, page_url, tz=tz, now=now)
+    if found.winner is None:
+        return found
+    # The winner's items carry the channel like extract_list's (``feedsvc check`` shows them).
+    winner = replace(found.winner, items=_with_channel(found.winner.items, root))
+    return replace(found, winner=winner, candidates=(winner, *found.candidates[1:]))

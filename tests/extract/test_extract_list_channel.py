@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from feedsvc.extract import extract_list
+from feedsvc.extract import detect_list, extract_list
 from feedsvc.models import Selectors
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
@@ -57,3 +57,11 @@ def test_an_active_element_outside_a_navigation_row_is_no_channel() -> None:
     )
     page = extract_list(html, URL, selectors=None, tz=UTC, now=NOW)
     assert {item.category for item in page.items} == {None}
+
+
+def test_detection_carries_the_channel_too() -> None:
+    marked = nav(" class='active'")
+    html = f"<html><body>{marked}<div class='list'>{CARDS}</div></body></html>"
+    found = detect_list(html, URL, tz=UTC, now=NOW)
+    assert found.winner is not None and found.candidates[0] is found.winner
+    assert {item.category for item in found.winner.items} == {"体育"}
