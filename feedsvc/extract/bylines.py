@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import lxml.html
+
 from feedsvc.extract.articlepage import (
     ABOVE_TITLE,
     ArticlePage,
@@ -38,6 +40,7 @@ from feedsvc.extract.credits import (
     title_site_part,
     usable_author,
 )
+from feedsvc.extract.dom import block_lines, text_of
 from feedsvc.extract.fields import Candidate, candidate, first, pick
 
 __all__ = ["Credits", "resolve_credits"]
@@ -47,6 +50,8 @@ _SOURCE_LABEL = re.compile(r"^\s*(?:来源|稿源|出处|source)\s*[:：]\s*", r
 _CRUMB_GAP = 40  # lines from a breadcrumb's copy of the title to the heading
 _FOOTER_CHARS = 300  # footer text the content may keep after the body's sign-off
 _LEAD_CHARS = 3000  # characters of the body's text that may hold its lead
+_MIN_TEASERS = 3  # items of a teaser list
+_TEASER_TITLE = 8  # characters of a linked story title
 _LEAD_KEY = 40  # characters of a line compared with the body's start
 
 
@@ -65,7 +70,8 @@ def resolve_credits(
 ) -> Credits:
     """Author, source and editor, cleaned. ``text`` is the content's plain text."""
     clean = page.clean_lines
-    byline = header_byline(page.lines, page.title_index, page.title, set(clean))
+    teasers = _teaser_lines(page.stripped)
+    byline = header_byline(page.lines, page.title_index, page.title, set(clean), teasers)
     # Bylines anywhere on the page, but not in sidebars: teasers of other articles name
     # their own reporters ("潍坊晚报讯（记者 张建国）…").
     body_start = " ".join(text[:_LEAD_CHARS].split())
@@ -73,7 +79,9 @@ def resolve_credits(
         [
             line
             for line in clean
-            if len(line) <= 80 and (not is_news_lead(line) or _opens(body_start, line))
+            if len(line) <= 80
+            and line not in teasers
+            and (not is_news_lead(line) or _opens(body_start, line))
         ]
     )
     marked = dom_author(page.root)
@@ -139,11 +147,14 @@ def _with(found: Candidate[str] | None, cleaned: str | None) -> Candidate[str] |
     return Candidate(cleaned, found.rule, found.strength)
 
 
-def header_byline(lines: list[str], idx: int | None, title: str | None, own: set[str]) -> Byline:
+def header_byline(
+    lines: list[str], idx: int | None, title: str | None, own: set[str], teasers: set[str]
+) -> Byline:
     """The byline under the title. The title's text may come first in a breadcrumb
     (`Home › News › Headline`); the next occurrence, the heading, then holds the byline.
-    ``own`` are the lines left once chrome is stripped (see :func:`_header_lines`)."""
-    byline = find_byline(_header_lines(lines, idx, own))
+    ``own`` are the lines left once chrome is stripped, ``teasers`` those of teaser items
+    (see :func:`_header_lines`)."""
+    byline = find_byline(_header_lines(lines, idx, own, teasers))
     if byline.author is None and idx is not None:
         again = title_index(lines, title, idx + 1)
         # Only a copy before the body: one after it is a teaser of another page's sidebar.
@@ -152,11 +163,31 @@ def header_byline(lines: list[str], idx: int | None, title: str | None, own: set
             and again - idx <= _CRUMB_GAP
             and not any(is_prose(line) for line in lines[idx + 1 : again])
         ):
-            later = find_byline(_header_lines(lines, again, own))
+            later = find_byline(_header_lines(lines, again, own, teasers))
             byline = Byline(
                 later.author, byline.source or later.source, byline.editor or later.editor
             )
     return byline
+
+
+def _teaser_lines(root: lxml.html.HtmlElement) -> set[str]:
+    """Lines of teaser items: three or more items of one list (``li``/``dd``) or cards of one
+    class, nearly all linking a story title (8 characters or more). A byline there is the
+    linked story's ("By John Roe" under "Other story about the town")."""
+    found: set[str] = set()
+    for parent in root.iter("ul", "ol", "dl", "div", "section"):
+        kids = [c for c in parent if isinstance(c.tag, str)]
+        if len(kids) < _MIN_TEASERS:
+            continue
+        if parent.tag == "div" or parent.tag == "section":
+            classes = {c.get("class") for c in kids}
+            if len(classes) != 1 or not next(iter(classes)):
+                continue  # cards share one class; a body's blocks need not
+        titled = [c for c in kids if any(len(text_of(a)) >= _TEASER_TITLE for a in c.iter("a"))]
+        if len(titled) >= _MIN_TEASERS and len(titled) * 4 >= len(kids) * 3:
+            for item in titled:
+                found.update(block_lines(item))
+    return found
 
 
 def _opens(body_start: str, line: str) -> bool:
@@ -165,16 +196,17 @@ def _opens(body_start: str, line: str) -> bool:
     return bool(key) and body_start.startswith(key)
 
 
-def _header_lines(lines: list[str], idx: int | None, own: set[str]) -> list[str]:
+def _header_lines(lines: list[str], idx: int | None, own: set[str], teasers: set[str]) -> list[str]:
     """The article's own header lines around the title: not a news lead (a teaser's
-    "本报讯（记者 X）…"; the body's own lead is read from the content), and above the title
-    only lines that survive chrome stripping (a 最新文章 list before the article is not it)."""
+    "本报讯（记者 X）…"; the body's own lead is read from the content) nor a teaser item's
+    line, and above the title only lines that survive chrome stripping (a 最新文章 list
+    before the article is not it)."""
     window = near_title(lines, idx)
     above = min(ABOVE_TITLE, idx) if idx is not None else 0
     return [
         line
         for n, line in enumerate(window)
-        if not is_news_lead(line) and (n >= above or line in own)
+        if not is_news_lead(line) and line not in teasers and (n >= above or line in own)
     ]
 
 

@@ -312,3 +312,32 @@ def test_a_long_forum_post_is_not_replaced_by_a_signature_or_sidebar(layout: str
     text = html_to_text(run(page, "http://bbs.example.cn/thread-1-1-1.html").content_html or "")
     assert "楼主第0行" in text and "楼主第29行" in text
     assert "版规" not in text
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("item_byline", ["<p>By John Roe</p>", "<span>记者 王大伟</span>"])
+def test_a_byline_inside_an_unlabelled_teaser_list_is_the_linked_storys(
+    where: str, item_byline: str
+) -> None:
+    rail = (
+        "<div class='rail'><ul>"
+        + "".join(
+            f"<li><a href='/2024/05/{j}.html'>Other story {j} about the town</a>{item_byline}</li>"
+            for j in range(4)
+        )
+        + "</ul></div>"
+    )
+    article = f"<article><h1>Harbour reopens</h1><p>May 3, 2024</p>{EN_BODY}</article>"
+    body = rail + article if where == "before" else article + rail
+    page = f"<html><head><title>Harbour reopens | Example</title></head><body>{body}</body></html>"
+    got = run(page, "https://news.example.com/2024/05/harbour.html", tz=UTC)
+    assert got.author is None
+
+
+def test_the_articles_own_byline_in_a_short_meta_list_still_counts() -> None:
+    meta = (
+        "<ul class='meta'><li>By Jane Doe</li><li>May 3, 2024</li>"
+        "<li><a href='#c'>Share</a></li></ul>"
+    )
+    page = en_page(EN_BODY, byline=meta)
+    assert run(page, "https://news.example.com/2024/05/harbour.html", tz=UTC).author == "Jane Doe"
