@@ -4,8 +4,11 @@
 
 Every article page is decoded by feedsvc's own ``decode_html`` (decoding is part of the job)
 and the same text is given to feedsvc's ``extract_article``, trafilatura and readability-lxml,
-in this process. Scores are reported per dataset and ground-truth quality, never pooled
-across human and tool-output truth. See docs/extraction.md for the method.
+in this process. Page times without a zone are read in the zone feedsvc picks with default
+settings (``timezone: auto``: extract/zone.py's evidence), as a fresh install would.
+Scores are reported per dataset and ground-truth quality, never pooled across human and
+tool-output truth, and split into development and held-out pages (extraction_split.py).
+The English set (``readability``) is in every report. See docs/extraction.md.
 """
 
 from __future__ import annotations
@@ -13,24 +16,46 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
-import statistics
 import sys
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import lxml.html
+from extraction_report import (
+    SPLIT_FIELDS,
+    Run,
+    Scores,
+    article_table,
+    overall_timing,
+    published_table,
+    second_readings,
+    split_counts,
+    split_figures,
+)
+from extraction_scoring import (
+    SHANGHAI,
+    Result,
+    author_in_byline,
+    author_match,
+    published_match,
+    title_headline_match,
+    title_match,
+    token_f1,
+    truth_has_day,
+    truth_has_time,
+)
+from extraction_split import DEVELOPMENT_FILE, load_development, split_of, split_rows
 from lxml import etree
 
+from feedsvc.config import Settings
 from feedsvc.errors import ExtractError
 from feedsvc.extract import extract_article, extract_list, guess_page_url
+from feedsvc.extract.zone import choose_zone
 from feedsvc.fetch.charset import decode_html
 from feedsvc.normalize.text import html_to_text
 
@@ -43,44 +68,9 @@ DATASET_NOW = {
     "gne": datetime(2019, 9, 10, tzinfo=UTC),
     "chinese-web-content-extraction": datetime(2022, 2, 14, tzinfo=UTC),
 }
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 FAKE_URL = "http://fakehost/test/page.html"  # what readability's own tests resolve against
-_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+")
-_TRUTH_TIME = re.compile(
-    r"^(?P<y>\d{4})(?:[-年/](?P<m>\d{1,2}))?(?:[-月/](?P<d>\d{1,2})日?)?"
-    r"(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2}(?:\.\d+)?)?)?"
-    r"\s*(?P<z>Z|[+-]\d{2}:?\d{2})?$"
-)
-_TRUTH_NO_YEAR = re.compile(r"^(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
-
-
-@dataclass
-class Result:
-    """What one system produced for one page."""
-
-    title: str | None = None
-    published: datetime | None = None
-    published_has_time: bool = False
-    author: str | None = None
-    source: str | None = None
-    editor: str | None = None
-    text: str = ""
-
-
-@dataclass
-class Scores:
-    pages: int = 0
-    seconds: list[float] = field(default_factory=list)
-    title: list[bool] = field(default_factory=list)
-    published: list[bool] = field(default_factory=list)
-    author: list[bool] = field(default_factory=list)
-    # Second readings, shown apart: our headline where the truth adds a site suffix; our
-    # name found whole inside a truth byline that adds a role, an outlet or a date.
-    title_headline: list[bool] = field(default_factory=list)
-    author_in_byline: list[bool] = field(default_factory=list)
-    f1: list[float] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # exceptions and empty results
-    failures: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+ENGLISH = "readability"  # the English and European set, in every report
+KNOWN_DATASETS = ("chinese-web-content-extraction", "gne", "magic-html-benchmark", ENGLISH)
 
 
 # --- corpus -------------------------------------------------------------------------------
@@ -188,155 +178,74 @@ PRODUCES = {
 }
 
 
-# --- scoring ------------------------------------------------------------------------------
-
-
-def _ws(text: str | None) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
-
-
-def title_match(expected: str, got: str | None) -> bool:
-    return _ws(expected) == _ws(got)
-
-
-def _name_key(text: str) -> str:
-    text = re.sub(r"^(?:by|作者|记者|来源)\s*[:：]?\s*", "", _ws(text), flags=re.I)
-    return re.sub(r"[\s\W_]+", "", text).lower()
-
-
-def author_match(expected: str, got: Result) -> bool:
-    """A hit when the truth names our author, source or editor (all three reach the feed:
-    author, author fallback, contributor): equal after normalization, or one contained in
-    the other and at least half its length ("By Jane Doe, Staff Writer" / "Jane Doe")."""
-    want = _name_key(expected)
-    for value in (got.author, got.source, got.editor):
-        have = _name_key(value or "")
-        if not want or not have:
-            continue
-        short, long_ = sorted((want, have), key=len)
-        if want == have or (short in long_ and len(short) * 2 >= len(long_)):
-            return True
-    return False
-
-
-_SUFFIX_SEP = re.compile(r"\s*(?:[-–—|·:»_/]|::|\[)")
-
-
-def title_headline_match(expected: str, got: str | None) -> bool:
-    """The truth is our title, or our title followed by a separator and a suffix (the site
-    or author part feedsvc strips on purpose: "How to Build a Terrarium | eHow")."""
-    want, have = _ws(expected), _ws(got)
-    if not have or want == have:
-        return want == have
-    rest = want[len(have) :] if want.startswith(have) else ""
-    return bool(rest) and _SUFFIX_SEP.match(rest) is not None and len(rest) <= 80
-
-
-def author_in_byline(expected: str, got: Result) -> bool:
-    """``author_match``, or our author's name (two words or two Han characters at least)
-    inside the truth's byline on word boundaries: "By Kelli Miller WebMD Health News"."""
-    if author_match(expected, got):
-        return True
-    want = _ws(expected).lower()
-    for value in (got.author, got.source, got.editor):
-        name = _ws(value).lower()
-        if len(name.split()) < 2 and len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
-            continue
-        if re.search(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", want):
-            return True
-    return False
-
-
-def published_match(expected: str, got: Result, tz: tzinfo) -> bool:
-    """Same minute when the truth has a time, else the same day (or month/year for partial
-    truths), compared in the truth's zone: its own offset, else ``tz`` for Chinese datasets,
-    else the offset the page itself gave."""
-    if got.published is None:
-        return False
-    s = expected.strip().replace("+0100", "+01:00")
-    m = _TRUTH_NO_YEAR.match(s)
-    if m:
-        local = got.published.astimezone(tz)
-        return (local.month, local.day) == (int(m["m"]), int(m["d"]))
-    m = _TRUTH_TIME.match(s)
-    if m is None:
-        raise ValueError(f"unparsed truth time {expected!r}")
-    if m["z"]:
-        z = m["z"]
-        offset = (
-            timedelta(0)
-            if z == "Z"
-            else (1 if z[0] == "+" else -1) * timedelta(hours=int(z[1:3]), minutes=int(z[-2:]))
-        )
-        local = got.published.astimezone(timezone(offset))
-    elif tz is SHANGHAI:
-        local = got.published.astimezone(tz)
-    else:
-        local = got.published
-    parts = [int(m["y"]), m["m"], m["d"]]
-    if local.year != parts[0]:
-        return False
-    if m["m"] is not None and local.month != int(m["m"]):
-        return False
-    if m["d"] is not None and local.day != int(m["d"]):
-        return False
-    if m["H"] is not None:
-        return got.published_has_time and (local.hour, local.minute) == (int(m["H"]), int(m["M"]))
-    return True
-
-
-def tokens(text: str) -> Counter[str]:
-    """CJK characters one by one, other scripts word by word."""
-    return Counter(t.lower() for t in _TOKEN.findall(unicodedata.normalize("NFKC", text)))
-
-
-def token_f1(expected: str, got: str) -> float:
-    e, g = tokens(expected), tokens(got)
-    common = sum((e & g).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(g.values()), common / sum(e.values())
-    return 2 * precision * recall / (precision + recall)
-
-
 # --- running ------------------------------------------------------------------------------
 
 
+def extraction_zone(case: dict[str, Any], html: str, setting_zone: str) -> str:
+    """The zone feedsvc reads the page's naive times in: the setting's, or (``auto``, the
+    default) the page's evidence, as a refresh would choose it (refresh.worker.page_zone)."""
+    return choose_zone(case["url"] or FAKE_URL, setting_zone=setting_zone, html=html).name
+
+
 def score_articles(
-    corpus: Path, only: str | None, systems: list[str]
-) -> tuple[dict[tuple[str, str], dict[str, Scores]], list[str]]:
+    corpus: Path,
+    only: str | None,
+    systems: list[str],
+    development: frozenset[str] = frozenset(),
+    setting_zone: str = Settings().timezone,
+) -> Run:
+    """Every article page of ``only`` (and the English set), else of every dataset."""
     table: dict[tuple[str, str], dict[str, Scores]] = defaultdict(
         lambda: {name: Scores() for name in systems}
     )
-    decode_errors: list[str] = []
+    run = Run(table, defaultdict(Scores), [], Counter())
     for case, raw in iter_cases(corpus, "articles"):
-        if only and case["dataset"] != only:
+        if only and case["dataset"] not in (only, ENGLISH):
             continue
         key = (case["dataset"], case["ground_truth_quality"])
         name = f"{case['dataset']}/{case['case']}"
+        split = split_of(name, development)
         url = case["url"] or FAKE_URL
-        tz = zone_for(case)
+        truth_tz = zone_for(case)
         html = decode_html(raw, None).text
         if html != _true_text(raw, case["actual_encoding"]):
-            decode_errors.append(name)
+            run.decode_errors.append(name)
+        zone = extraction_zone(case, html, setting_zone)
+        run.zones[(case["dataset"], zone)] += 1
+        run.pages[(case["dataset"], split)] += 1
         for system in systems:
             s = table[key][system]
-            s.pages += 1
-            before = len(s.problems)
-            start = time.perf_counter()
-            try:
-                got = SYSTEMS[system](html, url, tz, now_for(case))
-            except ExtractError as exc:
-                s.problems.append(f"{name}: ExtractError: {exc}")
-                got = Result()
-            except Exception as exc:  # a benchmark reports every crash, it never stops
-                s.problems.append(f"{name}: {type(exc).__name__}: {exc}")
-                got = Result()
-            s.seconds.append(time.perf_counter() - start)
-            if not got.text.strip() and len(s.problems) == before:
-                s.problems.append(f"{name}: empty content")
-            _score(s, case, got, tz, name, PRODUCES[system])
-    return table, decode_errors
+            got = _run_one(system, s, html, url, ZoneInfo(zone), now_for(case), name)
+            _score(s, case, got, truth_tz, name, PRODUCES[system])
+            _score(
+                run.split[(case["dataset"], system, split)],
+                case,
+                got,
+                truth_tz,
+                name,
+                PRODUCES[system],
+            )
+    return run
+
+
+def _run_one(
+    system: str, s: Scores, html: str, url: str, tz: tzinfo, now: datetime, name: str
+) -> Result:
+    s.pages += 1
+    before = len(s.problems)
+    start = time.perf_counter()
+    try:
+        got = SYSTEMS[system](html, url, tz, now)
+    except ExtractError as exc:
+        s.problems.append(f"{name}: ExtractError: {exc}")
+        got = Result()
+    except Exception as exc:  # a benchmark reports every crash, it never stops
+        s.problems.append(f"{name}: {type(exc).__name__}: {exc}")
+        got = Result()
+    s.seconds.append(time.perf_counter() - start)
+    if not got.text.strip() and len(s.problems) == before:
+        s.problems.append(f"{name}: empty content")
+    return got
 
 
 def _score(
@@ -350,6 +259,10 @@ def _score(
     if case["published"] and "published" in produces:
         hit = published_match(case["published"], got, tz)
         s.published.append(hit)
+        if truth_has_day(case["published"]):
+            s.published_day.append(published_match(case["published"], got, tz, day_only=True))
+        if truth_has_time(case["published"]):
+            s.published_minute.append(hit)
         if not hit:
             shown = got.published.isoformat() if got.published else None
             s.failures["published"].append(f"{name}: want {case['published']!r} got {shown}")
@@ -403,69 +316,14 @@ def score_lists(corpus: Path) -> list[str]:
     return rows
 
 
-def _rate(values: list[bool]) -> str:
-    return f"{sum(values) / len(values):.2f} ({sum(values)}/{len(values)})" if values else "-"
-
-
-def _mean(values: list[float]) -> float | None:
-    return statistics.fmean(values) if values else None
-
-
-def article_table(table: dict[tuple[str, str], dict[str, Scores]]) -> list[str]:
-    rows = [
-        "| dataset | quality | system | pages | title | published | author/source "
-        "| content F1 | F1 vs feedsvc | median ms/page | pages/s | problems |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for (dataset, quality), by_system in sorted(table.items()):
-        ours = _mean(by_system["feedsvc"].f1) if "feedsvc" in by_system else None
-        for system, s in by_system.items():
-            f1 = _mean(s.f1)
-            ratio = f"{ours / f1:.3f}" if ours is not None and f1 else "-"
-            median = statistics.median(s.seconds) * 1000 if s.seconds else 0.0
-            rate = len(s.seconds) / sum(s.seconds) if s.seconds and sum(s.seconds) else 0.0
-            rows.append(
-                f"| {dataset} | {quality} | {system} | {s.pages} | {_rate(s.title)} "
-                f"| {_rate(s.published)} | {_rate(s.author)} "
-                f"| {f'{f1:.3f}' if f1 is not None else '-'} "
-                f"| {ratio if system != 'feedsvc' else ''} | {median:.1f} | {rate:.0f} "
-                f"| {len(s.problems)} |"
-            )
-    return rows
-
-
-def second_readings(table: dict[tuple[str, str], dict[str, Scores]]) -> list[str]:
-    rows = [
-        "| dataset | system | title | title, truth minus a site suffix | author/source "
-        "| author/source, our name inside the truth byline |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    for (dataset, _quality), by_system in sorted(table.items()):
-        for system, s in by_system.items():
-            if s.title or s.author:
-                rows.append(
-                    f"| {dataset} | {system} | {_rate(s.title)} | {_rate(s.title_headline)} "
-                    f"| {_rate(s.author)} | {_rate(s.author_in_byline)} |"
-                )
-    return rows
-
-
-def overall_timing(table: dict[tuple[str, str], dict[str, Scores]]) -> list[str]:
-    rows = ["| system | pages | median ms/page | pages/s |", "|---|---:|---:|---:|"]
-    systems = next(iter(table.values())).keys() if table else []
-    for system in systems:
-        seconds = [x for by in table.values() for x in by[system].seconds]
-        rows.append(
-            f"| {system} | {len(seconds)} | {statistics.median(seconds) * 1000:.1f} "
-            f"| {len(seconds) / sum(seconds):.0f} |"
-        )
-    return rows
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--only", help="one dataset (folder name under articles/)")
+    parser.add_argument(
+        "--only",
+        choices=KNOWN_DATASETS,
+        help="one dataset (folder name under articles/) beside the English set",
+    )
     parser.add_argument(
         "--systems",
         default=",".join(SYSTEMS),
@@ -475,6 +333,17 @@ def main(argv: list[str] | None = None) -> int:
         "--failures",
         choices=["title", "published", "author", "content", "problems"],
         help="also list feedsvc's misses for one field",
+    )
+    parser.add_argument(
+        "--development",
+        type=Path,
+        default=DEVELOPMENT_FILE,
+        help="file of the page ids used while developing rules (dataset/case a line)",
+    )
+    parser.add_argument(
+        "--timezone",
+        default=Settings().timezone,
+        help="the timezone setting to extract with (default: the setting's default, auto)",
     )
     args = parser.parse_args(argv)
     corpus: Path = args.corpus
@@ -491,7 +360,9 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             print("trafilatura missing (pip install -e .[bench]); skipping that baseline")
             systems.remove("trafilatura")
-    table, decode_errors = score_articles(corpus, args.only, systems)
+    development = load_development(args.development)
+    run = score_articles(corpus, args.only, systems, development, args.timezone)
+    table, decode_errors = run.table, run.decode_errors
     nows = ", ".join(f"{d} {t.date()}" for d, t in sorted(DATASET_NOW.items()))
     out = [f"### Articles (corpus {corpus.name}, now = {nows}, else {NOW.date()})", ""]
     out += article_table(table)
@@ -500,6 +371,19 @@ def main(argv: list[str] | None = None) -> int:
         "### Second readings of title and author (the strict figures above are the scores)",
         "",
         *second_readings(table),
+    ]
+    out += [
+        "",
+        f"### Published with the timezone setting {args.timezone!r} (zones as feedsvc chose)",
+        "",
+        *published_table(run),
+    ]
+    out += [
+        "",
+        f"### Development and held-out pages ({args.development.name}; pages per dataset "
+        f"development/held-out: {split_counts(run)})",
+        "",
+        *split_rows(split_figures(run), SPLIT_FIELDS),
     ]
     out += ["", "### Time per article page, all datasets", "", *overall_timing(table)]
     if not args.only:

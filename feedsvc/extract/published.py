@@ -27,6 +27,7 @@ from feedsvc.extract.dates import (
 )
 from feedsvc.extract.dom import text_of
 from feedsvc.extract.fields import Candidate, Strength, candidate, first, pick
+from feedsvc.extract.htmldates import RULE, htmldate_published
 
 __all__ = ["parse_time", "resolve_modified", "resolve_published"]
 
@@ -90,7 +91,8 @@ def resolve_published(
     )
     found = _text_published(page.lines, page.title_index, page.url, tz, now)
     if found is None:
-        return structured
+        # No rule of ours found a date: htmldate is the last candidate (extract/htmldates.py).
+        return structured or candidate(htmldate_published(page.root, tz, now), RULE)
     text = Candidate(found[0], found[1])
     if structured is None:
         return text
