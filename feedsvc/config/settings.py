@@ -83,7 +83,14 @@ class Settings:
         "", "WebSub hub URL: feeds advertise it and every changed feed is published to it"
     )
     scheduler_tick: float = setting(5.0, "seconds between scheduler ticks that claim due sources")
-    claim_batch: int = setting(4, "sources claimed per tick by one worker")
+    claim_batch: int = setting(
+        4, "sources claimed by one claim statement (a tick, or a refill of freed slots)"
+    )
+    refresh_concurrency: int = setting(
+        0,
+        "refreshes one worker process runs at once; a finished one frees its slot for the "
+        "next due source at once; 0 = min(max_concurrency, 8 per CPU), at least claim_batch",
+    )
     lease_seconds: int = setting(
         600, "how long a claimed source stays leased before another worker may take it"
     )
@@ -355,6 +362,7 @@ _SETTING_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "websub_hub": _check_public_url,
     "scheduler_tick": _SECONDS,
     "claim_batch": _within(0, 1000, above=True),
+    "refresh_concurrency": _within(0, 4096),
     "lease_seconds": _within(0, DAY, above=True),
     "lease_heartbeat": _SECONDS,
     "max_backoff": _within(0, 30 * DAY, above=True),

@@ -2,28 +2,56 @@
 
 APScheduler 3.x job stores must not be shared between processes, so its job store stays in
 memory and holds one job: a tick every ``scheduler_tick`` seconds. Each tick claims due
-sources from the database in one statement (a lease per source) and refreshes them as
-tasks. Any number of worker processes can tick against one database; the leases make sure
-a source is never refreshed twice at once, and schedule state (``next_check_at``) lives in
-the database, so it survives restarts without a stampede.
+sources from the database in one statement (a lease per source, at most ``claim_batch``)
+and refreshes them as tasks. Any number of worker processes can tick against one database;
+the leases make sure a source is never refreshed twice at once, and schedule state
+(``next_check_at``) lives in the database, so it survives restarts without a stampede.
+
+Claim on completion: a process runs up to :func:`refresh_slots` refreshes at once. Once
+started, a finished refresh frees its slot for the next due source at once (a claim right
+after it finishes, not on the next tick), and a claim that filled its whole batch is
+followed by another while slots are free. The tick is then only the metronome that finds
+sources falling due while every slot is idle. So throughput follows how fast refreshes
+finish, not ``claim_batch / scheduler_tick``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from feedsvc.config import Settings
 from feedsvc.metrics.instruments import current
+from feedsvc.models import SourceState
 from feedsvc.refresh.context import RefreshContext, RefreshReport
 from feedsvc.refresh.health import refresh_problems
 from feedsvc.refresh.leases import heartbeat_timeout, refresh_leased
 
 log = logging.getLogger(__name__)
+
+# refresh_concurrency 0 (auto): this many refreshes per CPU, at most max_concurrency (and
+# never fewer than one claim's claim_batch).
+AUTO_SLOTS_PER_CPU = 8
+
+
+def refresh_slots(settings: Settings, cpus: int | None = None) -> int:
+    """Refreshes one process runs at once: ``refresh_concurrency``, or when it is 0,
+    ``max(claim_batch, min(max_concurrency, 8 × CPUs))``. A refresh mostly waits on
+    fetches, which the fetcher already bounds (``max_concurrency`` in all,
+    ``per_host_concurrency`` per host): more refreshes than fetch slots would only queue
+    there while their leases run down; the CPU term keeps a small machine from claiming
+    more parsing than it can do; one claim (``claim_batch``) always fits."""
+    if settings.refresh_concurrency > 0:
+        return settings.refresh_concurrency
+    cpu_count = cpus if cpus is not None else (os.cpu_count() or 1)
+    auto = min(settings.max_concurrency, AUTO_SLOTS_PER_CPU * max(1, cpu_count))
+    return max(settings.claim_batch, auto)
 
 
 class Scheduler:
@@ -31,6 +59,11 @@ class Scheduler:
         self._ctx = ctx
         self._aps: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task[RefreshReport]] = set()
+        self.slots = refresh_slots(ctx.settings)
+        self._started = False  # claim on completion only while started
+        self._claim_lock = asyncio.Lock()  # one claim statement at a time per process
+        self._refill_wanted = False
+        self._refiller: asyncio.Task[None] | None = None
         self._last_tick: float | None = None
         self._tick_errors = 0
         self.reports: list[RefreshReport] = []  # recent reports, newest last (bounded)
@@ -53,18 +86,39 @@ class Scheduler:
             misfire_grace_time=max(1, int(interval)),
             next_run_time=datetime.now(UTC),
         )
+        self._started = True
         self._aps.start()
-        log.info("scheduler started: tick every %ss, owner %s", interval, self._ctx.owner)
+        log.info(
+            "scheduler started: tick every %ss, %d refresh slots, owner %s",
+            interval,
+            self.slots,
+            self._ctx.owner,
+        )
 
     async def tick(self) -> int:
-        """Claim what is due (up to the free slots) and start refreshing it."""
+        """Claim what is due (one batch, up to the free slots) and start refreshing it;
+        once started, a full batch is followed at once by more claims while slots are free."""
         self._last_tick = time.monotonic()
-        ctx = self._ctx
-        free = ctx.settings.claim_batch - len(self._running)
-        if free <= 0:
-            return 0
-        now = ctx.now()
         try:
+            claimed, wanted = await self._claim()
+        except Exception:
+            self._tick_errors += 1
+            log.exception("scheduler tick could not claim sources")
+            return 0
+        self._tick_errors = 0
+        if wanted and claimed == wanted:
+            self._want_refill()
+        return claimed
+
+    async def _claim(self) -> tuple[int, int]:
+        """One claim of up to ``min(free slots, claim_batch)`` due sources, each started as
+        a task; returns (claimed, asked for)."""
+        ctx = self._ctx
+        async with self._claim_lock:
+            free = min(self.slots - len(self._running), ctx.settings.claim_batch)
+            if free <= 0:
+                return 0, 0
+            now = ctx.now()
             claimed = await ctx.store.claim_due(
                 ctx.owner,
                 now,
@@ -72,20 +126,39 @@ class Scheduler:
                 free,
                 heartbeat_timeout=heartbeat_timeout(ctx.settings),
             )
-        except Exception:
-            self._tick_errors += 1
-            log.exception("scheduler tick could not claim sources")
-            return 0
-        self._tick_errors = 0
-        lag = current().scheduler_lag
-        for state in claimed:
-            lag.observe(max(0.0, (now - state.next_check_at).total_seconds()))
-            task = asyncio.create_task(
-                refresh_leased(ctx, state), name=f"refresh-{state.config.id}"
-            )
-            self._running.add(task)
-            task.add_done_callback(self._finished)
-        return len(claimed)
+            lag = current().scheduler_lag
+            for state in claimed:
+                lag.observe(max(0.0, (now - state.next_check_at).total_seconds()))
+                self._launch(state)
+            return len(claimed), free
+
+    def _launch(self, state: SourceState) -> asyncio.Task[RefreshReport]:
+        task = asyncio.create_task(
+            refresh_leased(self._ctx, state), name=f"refresh-{state.config.id}"
+        )
+        self._running.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _want_refill(self) -> None:
+        """Claim for the free slots soon (a refresh finished, or a batch came back full)."""
+        if not self._started:
+            return
+        self._refill_wanted = True
+        if self._refiller is None or self._refiller.done():
+            self._refiller = asyncio.create_task(self._refill(), name="refresh-refill")
+
+    async def _refill(self) -> None:
+        while self._refill_wanted and self._started:
+            self._refill_wanted = False
+            try:
+                while self._started:
+                    claimed, wanted = await self._claim()
+                    if wanted == 0 or claimed < wanted:
+                        break  # every slot busy, or nothing more is due
+            except Exception:
+                log.exception("could not claim sources for a freed refresh slot")
+                return  # the next tick tries again
 
     async def refresh_now(self, source_id: str) -> bool:
         """Refresh one source now, due or not (the admin API's "refresh"), with the same
@@ -99,14 +172,13 @@ class Scheduler:
         )
         if state is None:
             return False
-        task = asyncio.create_task(refresh_leased(ctx, state), name=f"refresh-{source_id}")
-        self._running.add(task)
-        task.add_done_callback(self._finished)
+        task = self._launch(state)
         await asyncio.shield(task)  # a client hanging up does not stop the refresh
         return True
 
     def _finished(self, task: asyncio.Task[RefreshReport]) -> None:
         self._running.discard(task)
+        self._want_refill()  # its slot is free: the next due source need not wait for a tick
         if task.cancelled():
             return
         exc = task.exception()
@@ -124,8 +196,12 @@ class Scheduler:
         return self.reports[-1]
 
     async def wait_idle(self) -> None:
-        while self._running:
-            await asyncio.gather(*list(self._running), return_exceptions=True)
+        """Wait until no refresh runs and no claim for freed slots is pending."""
+        while self._running or (self._refiller is not None and not self._refiller.done()):
+            pending: list[asyncio.Future[Any]] = list(self._running)
+            if self._refiller is not None and not self._refiller.done():
+                pending.append(self._refiller)
+            await asyncio.gather(*pending, return_exceptions=True)
 
     def health(self) -> dict[str, Any]:
         tick = self._ctx.settings.scheduler_tick
@@ -142,14 +218,19 @@ class Scheduler:
             "scheduler": "ok" if alive else "stalled",
             "scheduler_last_tick_seconds_ago": None if age is None else round(age, 1),
             "refreshes_in_flight": len(self._running),
+            "refresh_slots": self.slots,
             **extraction,
             "degraded": refresh_problems(self.reports, extraction["extract_processes_replaced"]),
             "ok": alive,
         }
 
     async def stop(self, grace: float = 10.0) -> None:
+        self._started = False
         if self._aps is not None and self._aps.running:
             self._aps.shutdown(wait=False)
+        if self._refiller is not None:
+            self._refiller.cancel()
+            await asyncio.gather(self._refiller, return_exceptions=True)
         if self._running:
             # Let running refreshes save; cancel what is left (its lease is released when
             # this process starts again, or taken over once its heartbeat is silent).

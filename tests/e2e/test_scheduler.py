@@ -39,8 +39,8 @@ async def test_two_workers_never_refresh_the_same_source_together(tmp_path: Path
         assert sorted(refreshed) == sorted(s.id for s in p.config.sources)
 
 
-async def test_claim_batch_bounds_concurrent_refreshes(tmp_path: Path) -> None:
-    async for p in pipeline_context(tmp_path, extra_settings="  claim_batch: 1\n"):
+async def test_refresh_concurrency_bounds_concurrent_refreshes(tmp_path: Path) -> None:
+    async for p in pipeline_context(tmp_path, extra_settings="  refresh_concurrency: 1\n"):
         scheduler = Scheduler(p.ctx)
         assert await scheduler.tick() == 1
         assert await scheduler.tick() == 0  # the one slot is busy
