@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Row, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.adminmodels import AuditEntry, SourceSync
@@ -157,6 +157,8 @@ async def _apply_entry(
     was = source_config_from_json(old.config_json, source_id=config.id)
     if dataclasses.replace(was, enabled=True) != dataclasses.replace(config, enabled=True):
         report.changed.append(config.id)
+    if list_inputs_changed(was, config):
+        await forget_page_validators(conn, config.id)
     if old.name != config.name:
         report.renamed.append(config.id)
     await conn.execute(
@@ -388,6 +390,22 @@ async def recent_runs(conn: AsyncConnection, source_id: str, limit: int) -> list
         )
         for row in rows
     ]
+
+
+# Fields that change neither the list pages fetched nor what they yield: a change of any
+# other field forgets the stored validators (else a 304 hides the new selectors' items).
+_NOT_LIST_INPUTS = {"name": "", "enabled": True, "interval_seconds": 0, "category": None}
+
+
+def list_inputs_changed(old: SourceConfig, new: SourceConfig) -> bool:
+    return dataclasses.replace(old, **_NOT_LIST_INPUTS) != dataclasses.replace(
+        new, **_NOT_LIST_INPUTS
+    )
+
+
+async def forget_page_validators(conn: AsyncConnection, source_id: str) -> None:
+    """The next refresh fetches the source's list pages in full (no conditional GET)."""
+    await conn.execute(delete(page_validators).where(page_validators.c.source_id == source_id))
 
 
 async def get_page_validators(conn: AsyncConnection, source_id: str) -> dict[str, PageValidators]:
