@@ -17,6 +17,7 @@ from feedsvc.models import (
     DroppedLink,
     FetchRun,
     FetchStatus,
+    PageFetch,
     PageValidators,
     SourceConfig,
     SourceState,
@@ -348,11 +349,14 @@ async def insert_run(conn: AsyncConnection, run: FetchRun) -> None:
             items_seen=run.items_seen,
             error=None if run.error is None else run.error[:MAX_ERROR_CHARS],
             dropped_json=dropped_to_json(run.dropped),
+            unchanged_count=run.unchanged_count,
+            pages_json=pages_to_json(run.pages),
         )
     )
 
 
 MAX_DROPPED_STORED = 200  # per run: enough to explain a page, bounded for huge lists
+MAX_PAGES_STORED = 300  # per run: list pages and a refresh's article fetches, bounded
 
 
 def dropped_to_json(dropped: Sequence[DroppedLink]) -> str | None:
@@ -360,6 +364,25 @@ def dropped_to_json(dropped: Sequence[DroppedLink]) -> str | None:
         return None
     kept = [{"url": d.url, "reason": d.reason[:500]} for d in dropped[:MAX_DROPPED_STORED]]
     return json.dumps(kept, ensure_ascii=False)
+
+
+def pages_to_json(pages: Sequence[PageFetch]) -> str | None:
+    if not pages:
+        return None
+    kept = [
+        {"url": p.url, "status": p.status, "kind": p.kind, "error": p.error and p.error[:500]}
+        for p in pages[:MAX_PAGES_STORED]
+    ]
+    return json.dumps(kept, ensure_ascii=False)
+
+
+def pages_from_json(text: str | None) -> tuple[PageFetch, ...]:
+    if not text:
+        return ()
+    return tuple(
+        PageFetch(str(p["url"]), p["status"], str(p["kind"]), p.get("error"))
+        for p in json.loads(text)
+    )
 
 
 def dropped_from_json(text: str | None) -> tuple[DroppedLink, ...]:
@@ -387,6 +410,8 @@ async def recent_runs(conn: AsyncConnection, source_id: str, limit: int) -> list
             error=row.error,
             dropped=dropped_from_json(row.dropped_json),
             id=row.id,
+            unchanged_count=row.unchanged_count,
+            pages=pages_from_json(row.pages_json),
         )
         for row in rows
     ]
