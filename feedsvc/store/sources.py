@@ -417,15 +417,15 @@ async def recent_runs(conn: AsyncConnection, source_id: str, limit: int) -> list
     ]
 
 
-# Fields that change neither the list pages fetched nor what they yield: a change of any
-# other field forgets the stored validators (else a 304 hides the new selectors' items).
-_NOT_LIST_INPUTS = {"name": "", "enabled": True, "interval_seconds": 0, "category": None}
-
-
 def list_inputs_changed(old: SourceConfig, new: SourceConfig) -> bool:
-    return dataclasses.replace(old, **_NOT_LIST_INPUTS) != dataclasses.replace(
-        new, **_NOT_LIST_INPUTS
-    )
+    """Whether the change may alter the list pages fetched or what they yield: anything but
+    the name, the schedule, the category and the pause (else a 304 would hide the new
+    selectors' items)."""
+
+    def inputs(c: SourceConfig) -> SourceConfig:
+        return dataclasses.replace(c, name="", enabled=True, interval_seconds=0, category=None)
+
+    return inputs(old) != inputs(new)
 
 
 async def forget_page_validators(conn: AsyncConnection, source_id: str) -> None:
