@@ -49,7 +49,7 @@ async def sources_page(request: web.Request) -> dict[str, Any]:
 @aiohttp_jinja2.template("source.html")
 async def source_page(request: web.Request) -> dict[str, Any]:
     ctx = admin(request).api
-    source = await _source(request)
+    source = await source_or_404(request)
     source_id = source.config.id
     runs = await ctx.store.recent_runs(source_id, RUNS_SHOWN)
     listed = await ctx.store.list_articles(ArticleFilter(source=source_id, limit=ARTICLES_SHOWN))
@@ -63,7 +63,7 @@ async def source_page(request: web.Request) -> dict[str, Any]:
     )
 
 
-async def _source(request: web.Request) -> AdminSource:
+async def source_or_404(request: web.Request) -> AdminSource:
     found = await admin(request).api.store.admin_sources(request.match_info["source_id"])
     if not found:
         raise web.HTTPNotFound(text="no such source")
@@ -77,21 +77,21 @@ def _back(source_id: str, notice: str) -> web.HTTPSeeOther:
 
 
 async def pause(request: web.Request) -> web.Response:
-    source = await _source(request)
+    source = await source_or_404(request)
     who = session(request).token.name
     await sources.set_enabled(admin(request).api, source.config.id, False, who)
     raise _back(source.config.id, "Paused: it is not refreshed until you resume it.")
 
 
 async def resume(request: web.Request) -> web.Response:
-    source = await _source(request)
+    source = await source_or_404(request)
     who = session(request).token.name
     await sources.set_enabled(admin(request).api, source.config.id, True, who)
     raise _back(source.config.id, "Resumed.")
 
 
 async def refresh(request: web.Request) -> web.Response:
-    source = await _source(request)
+    source = await source_or_404(request)
     who = session(request).token.name
     status, _ = await sources.refresh(admin(request).api, source.config.id, who)
     notice = {"done": "Refreshed.", "running": "Refreshing…", "queued": "Queued for refresh."}
