@@ -1,5 +1,5 @@
-"""The console's feed view in a real browser at phone width: entries readable, the hidden
-one marked, nothing wider than 375 px, no request the CSP refuses, and Chinese text set
+"""The console's feed view in a real Chinese browser at phone width: labels in Chinese,
+entries readable, the hidden one marked, nothing wider than 375 px, no request the CSP refuses, and Chinese text set
 in a CJK font (the console names Noto Sans CJK SC, Debian's fonts-noto-cjk): the fonts
 Chromium really used, asked through the DevTools protocol."""
 
@@ -38,24 +38,25 @@ async def test_feed_view_at_375px_in_chromium(
     await harness.client.post(f"/api/v1/articles/{hidden['id']}/hide", headers=auth())
 
     base = str(harness.client.make_url("/admin")).rstrip("/")
-    page = await browser.new_page(viewport={"width": 375, "height": 812})
+    # A Chinese browser (Accept-Language: zh-CN): the console answers in Chinese.
+    page = await browser.new_page(viewport={"width": 375, "height": 812}, locale="zh-CN")
     refused: list[str] = []
     page.on(
         "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
     )
     try:
         await page.goto(f"{base}/")
-        await page.get_by_label("Admin token").fill(WRITE)
-        await page.get_by_role("button", name="Sign in").click()
+        await page.get_by_label("管理令牌").fill(WRITE)
+        await page.get_by_role("button", name="登录").click()
         await page.goto(f"{base}/sources/caijing")
-        await page.get_by_role("link", name="Read it here").click()
-        await expect(page.get_by_role("heading", name="Feed of 财经")).to_be_visible()
+        await page.get_by_role("link", name="在此阅读").click()
+        await expect(page.get_by_role("heading", name="财经 的信息流")).to_be_visible()
         entries = page.locator("ol.feed > li")
         assert await entries.count() == len(listed["articles"])
         marked = page.locator("ol.feed > li.hidden")
         await expect(marked).to_have_count(1)
         await expect(marked.get_by_role("heading")).to_have_text(hidden["title"])
-        await expect(marked).to_contain_text("Hidden: left out of every feed")
+        await expect(marked).to_contain_text("已隐藏：不出现在任何订阅中")
         await expect(entries.nth(1).locator("time")).to_be_visible()
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, width

@@ -6,7 +6,7 @@ when ``admin_tokens`` names a token; otherwise /admin is a plain 404.
 Modules: ``session`` (signed cookie, CSRF), ``security`` (headers, guards), ``signin``,
 ``pages`` (sources table, source page, buttons), ``feedview`` (a source's feed as read),
 ``forms`` (add/edit with preview),
-``health`` (badges), ``context``.
+``health`` (badges), ``labels`` (English and Chinese by Accept-Language), ``context``.
 """
 
 from __future__ import annotations
