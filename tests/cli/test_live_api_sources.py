@@ -1,4 +1,4 @@
-"""Sources created, changed and paused through the admin API of a `serve --role web`
+"""Sources created, changed, paused and removed through the admin API of a `serve --role web`
 process reach a separate `serve --role worker` process without a restart (real processes,
 one SQLite file): the database is the only thing they share."""
 
@@ -90,6 +90,13 @@ def test_api_changes_on_the_web_process_reach_the_worker_process(
         assert site.hits["beta"] == hits["beta"] and site.hits["alpha"] == hits["alpha"]
         actors = query(tmp_path, "SELECT actor, action FROM audit WHERE target = 'source:fromapi'")
         assert ("ops", "source.disable") in actors, actors
+
+        # removed: gone from the public index the web process serves; articles kept
+        assert "From the API" in fetch(f"http://{listen}/").decode()
+        status, _ = api(listen, "DELETE", "/sources/fromapi")
+        assert status == 204
+        assert "From the API" not in fetch(f"http://{listen}/").decode()
+        assert items(tmp_path, "fromapi") == 6
         assert worker.poll() is None and web.poll() is None
     finally:
         codes = [stop(p) for p in (worker, web) if p is not None]
