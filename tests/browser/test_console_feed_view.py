@@ -1,7 +1,7 @@
 """The console's feed view in a real Chinese browser at phone width: labels in Chinese,
-entries readable, the hidden one marked, nothing wider than 375 px, no request the CSP refuses, and Chinese text set
-in a CJK font (the console names Noto Sans CJK SC, Debian's fonts-noto-cjk): the fonts
-Chromium really used, asked through the DevTools protocol."""
+entries readable, the hidden one marked, nothing wider than 375 px, no request the CSP
+refuses, and Chinese text set in a CJK font (the console names Noto Sans CJK SC, Debian's
+fonts-noto-cjk): the fonts Chromium really used, asked through the DevTools protocol."""
 
 from __future__ import annotations
 
