@@ -333,6 +333,7 @@ class RefreshOutcome:
     errors: tuple[str, ...] = ()  # per-article problems that did not fail the source
     zone: str | None = None  # "ZONE: evidence" of the list page's naive times (None: kept)
     dropped: tuple[DroppedLink, ...] = ()  # links found but not stored this time, and why
+    pages: tuple[PageFetch, ...] = ()  # every page fetched, with its HTTP status
 
 
 @dataclass(frozen=True)
@@ -357,6 +358,22 @@ class FetchRun:
     error: str | None = None
     dropped: tuple[DroppedLink, ...] = ()
     id: int | None = None  # the stored run's number (None before it is stored)
+    # Links found that were already stored and not edited: found = new + updated +
+    # unchanged + the dropped among them.
+    unchanged_count: int = 0
+    pages: tuple[PageFetch, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageFetch:
+    """One page a refresh fetched: a list page or an article page, and the HTTP status it
+    answered (304 for "not modified"; None when no response came: timeout, refused
+    address, …, with ``error`` saying why)."""
+
+    url: str
+    status: int | None
+    kind: str  # "list" | "article"
+    error: str | None = None
 
 
 @dataclass(frozen=True)

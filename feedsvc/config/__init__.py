@@ -1,5 +1,6 @@
 """Settings and the sources file: ``load_config`` and ``check_file`` over the package's
-modules — ``settings`` (declarations, environment), ``values`` (single-value rules),
+modules — ``settings`` (declarations, each with its check from ``checks``),
+``settingsload`` (environment, merging, checking), ``values`` (single-value rules),
 ``yamlnodes`` (the node walker) and ``sources`` (one source schema for file, CLI and API).
 
 Settings are declared once, in ``settings``, with their default and help text; the README
@@ -28,14 +29,12 @@ import yaml
 from feedsvc.config.settings import (
     ENV_PREFIX,
     Settings,
-    _build_settings,
-    _Value,
     env_name,
-    load_settings,
     setting,
     setting_help,
     settings_markdown,
 )
+from feedsvc.config.settingsload import _build_settings, _Value, load_settings
 from feedsvc.config.sources import (
     SourceProblem,
     _read_settings,

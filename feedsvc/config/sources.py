@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import yaml
 
-from feedsvc.config.settings import _setting_types, _Value
+from feedsvc.config.settingsload import _setting_types, _Value
 from feedsvc.config.values import (
     _SELECTOR_KEYS,
     _SOURCE_ID,

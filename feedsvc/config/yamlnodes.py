@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import yaml
 
-from feedsvc.config.settings import _TYPE_WORDS, _python_type_problem
+from feedsvc.config.settingsload import _TYPE_WORDS, _python_type_problem
 from feedsvc.config.values import _shorten, _suggest
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"

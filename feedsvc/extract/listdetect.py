@@ -481,8 +481,10 @@ def detect_in_tree(
     if not scored:
         return ListDetection(None, (), next_page)
     winner = _candidate(scored[0], page_url, tz, now, full=True, suggest=suggest)
+    # Runner-ups read in full (and pinnable) when selectors are asked for: an admin may
+    # pick one in the preview, and its selectors must give its items back.
     others = [
-        _candidate(s, page_url, tz, now, full=False, suggest=False)
+        _candidate(s, page_url, tz, now, full=suggest, suggest=suggest)
         for s in scored[1 : 1 + runner_ups]
     ]
     return ListDetection(winner, (winner, *others), next_page)

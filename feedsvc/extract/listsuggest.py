@@ -100,12 +100,43 @@ def _exact_item(rows: list[lxml.html.HtmlElement], anchors: list[lxml.html.HtmlE
         return css
     inner = _most_common([_inner_path(r, a) for r, a in zip(rows, anchors, strict=True)])
     if not inner or rows[0] is anchors[0]:
-        return css
+        return _exact_rows(css, rows)
     try:
         narrowed = f"xpath:{css_to_xpath(css)}[{css_to_xpath(inner, prefix='')}]"
     except ValueError:
-        return css
-    return narrowed if _selects_exactly(narrowed, rows) else css
+        return _exact_rows(css, rows)
+    return narrowed if _selects_exactly(narrowed, rows) else _exact_rows(css, rows)
+
+
+def _exact_rows(css: str, rows: list[lxml.html.HtmlElement]) -> str:
+    """The last resort when no structural selector picks exactly the rows (detection kept a
+    run of a longer block, or dropped some of its links): the run's positions within
+    ``css``'s matches, else each row's absolute path. Exact on this page; the preview
+    shows it, so an admin can judge how well it will age."""
+    root = rows[0].getroottree().getroot()
+    try:
+        found = compile_selector(css).elements(root)
+        xpath = css_to_xpath(css)
+    except ValueError:
+        found, xpath = [], ""
+    at = {id(el): n for n, el in enumerate(found, 1)}
+    spots = [at.get(id(r)) for r in rows]
+    if xpath and None not in spots:
+        first, last = spots[0] or 0, spots[-1] or 0
+        if spots == list(range(first, last + 1)):
+            ranged = f"xpath:({xpath})[position() >= {first} and position() <= {last}]"
+            if _selects_exactly(ranged, rows):
+                return ranged
+    tree = root.getroottree()
+    parent, tag = rows[0].getparent(), rows[0].tag
+    if parent is not None and all(r.getparent() is parent and r.tag == tag for r in rows):
+        # Siblings: their numbers among the parent's children of that tag, compactly.
+        numbers = " ".join(str(len(list(r.itersiblings(tag, preceding=True))) + 1) for r in rows)
+        picked = f"concat(' ', count(preceding-sibling::{tag}) + 1, ' ')"
+        exact = f"xpath:{tree.getpath(parent)}/{tag}[contains(' {numbers} ', {picked})]"
+    else:
+        exact = "xpath:" + " | ".join(tree.getpath(r) for r in rows)
+    return exact if _selects_exactly(exact, rows) else css
 
 
 def _inner_path(row: lxml.html.HtmlElement, el: lxml.html.HtmlElement) -> str:
@@ -146,7 +177,13 @@ def suggest_selectors(
 ) -> Selectors:
     """Selectors that reproduce the detected rows (check them by running them)."""
     link_path = _inner_selector(rows, list(anchors))
-    title_path = _inner_selector(rows, list(titles))
+    # A headline printed by the link itself, the row's first link: left to the pinned
+    # path's own reading of it (its text, or a longer title= the list truncated).
+    plain = all(
+        t is a and (r is a or r.find(".//a[@href]") is a)
+        for r, a, t in zip(rows, anchors, titles, strict=True)
+    )
+    title_path = None if plain else _inner_selector(rows, list(titles))
     return Selectors(
         item=_exact_item(rows, anchors),
         title=title_path,

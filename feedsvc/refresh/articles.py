@@ -28,6 +28,7 @@ from feedsvc.normalize import normalize_article
 from feedsvc.pause_points import pause_point
 from feedsvc.redact import redact_credentials
 from feedsvc.refresh.context import RefreshContext, allow_private, extract_in_pool, page_zone
+from feedsvc.refresh.pagelog import PageLog
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +102,14 @@ async def fetch_and_process(
     item: ListItem | None,
     known: KnownArticle | None,
     now: datetime,
+    pages: PageLog,
 ) -> NormalizedArticle | None:
     """One article: None means "checked, unchanged" (304)."""
     validators = (
         PageValidators(etag=known.etag, last_modified=known.last_modified) if known else None
     )
-    fetch = await ctx.fetcher.fetch(
+    fetch = await pages.fetch(
+        "article",
         item.url if item else link_url,
         validators=validators,
         allow_private=allow_private(source, ctx.settings),
@@ -136,6 +139,7 @@ async def collect_articles(
     now: datetime,
     deadline: float,
     dropped: list[DroppedLink],
+    pages: PageLog,
 ) -> Collected:
     source = state.config
     settings = ctx.settings
@@ -175,7 +179,7 @@ async def collect_articles(
             dropped.append(DroppedLink(link, "postponed: the refresh ran out of its lease time"))
             return
         try:
-            article = await fetch_and_process(ctx, source, link, item, prior, now)
+            article = await fetch_and_process(ctx, source, link, item, prior, now, pages)
         except (FetchError, ExtractError) as exc:
             errors.append(str(exc))
             dropped.append(DroppedLink(link, f"{type(exc).__name__}: {exc}"))

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from feedsvc.errors import FeedsvcError, LeaseLostError, ListDriftError
-from feedsvc.models import FetchRun, FetchStatus, SourceState
+from feedsvc.models import FetchRun, FetchStatus, PageFetch, SourceState
 from feedsvc.redact import redact_credentials
 from feedsvc.refresh.policy import backoff, jittered, retry_hint
 
@@ -21,7 +21,11 @@ log = logging.getLogger(__name__)
 
 
 async def record_failure(
-    ctx: RefreshContext, state: SourceState, started: datetime, exc: Exception
+    ctx: RefreshContext,
+    state: SourceState,
+    started: datetime,
+    exc: Exception,
+    pages: tuple[PageFetch, ...] = (),
 ) -> str:
     """Record ``exc`` as the claimed source's failed refresh and schedule its next check
     by the error's retry hint; returns the message recorded. A lost lease writes nothing."""
@@ -53,6 +57,7 @@ async def record_failure(
                 finished_at=finished,
                 status=FetchStatus.FAILED,
                 error=message,
+                pages=pages,
             ),
         )
     except LeaseLostError as lost:

@@ -15,6 +15,7 @@ from feedsvc.extract.zone import ZoneChoice
 from feedsvc.models import DroppedLink, ListItem, ListPage, PageValidators, Selectors, SourceState
 from feedsvc.normalize import normalize_url
 from feedsvc.refresh.context import RefreshContext, allow_private, extract_in_pool, page_zone
+from feedsvc.refresh.pagelog import PageLog
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,9 @@ class ListScan:
     zone: ZoneChoice | None = None  # the first list page's, for the report
 
 
-async def scan_lists(ctx: RefreshContext, state: SourceState, now: datetime) -> ListScan:
+async def scan_lists(
+    ctx: RefreshContext, state: SourceState, now: datetime, pages: PageLog
+) -> ListScan:
     source = state.config
     stored = await ctx.store.page_validators(source.id)
     # Backfill: follow pagination on the first successful refresh only.
@@ -48,7 +51,8 @@ async def scan_lists(ctx: RefreshContext, state: SourceState, now: datetime) -> 
             if url is None or url in seen:
                 break
             seen.add(url)
-            result = await ctx.fetcher.fetch(
+            result = await pages.fetch(
+                "list",
                 url,
                 validators=stored.get(url) if page_no == 0 else None,
                 allow_private=allow_private(source, ctx.settings),

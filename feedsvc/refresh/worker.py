@@ -27,6 +27,7 @@ from feedsvc.refresh.articles import article_from_list_item, collect_articles, p
 from feedsvc.refresh.context import RefreshContext, RefreshReport, allow_private, page_zone
 from feedsvc.refresh.failures import record_failure
 from feedsvc.refresh.listscan import dedupe_links, parse_list_page, scan_lists
+from feedsvc.refresh.pagelog import PageLog
 from feedsvc.refresh.policy import next_check
 
 __all__ = [
@@ -53,11 +54,12 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
     started = ctx.now()
     t0 = time.monotonic()
     deadline = t0 + ctx.settings.lease_seconds * LEASE_SAFETY
+    pages = PageLog(ctx.fetcher)
     try:
-        scan = await scan_lists(ctx, state, started)
+        scan = await scan_lists(ctx, state, started, pages)
         dropped: list[DroppedLink] = []
         links = dedupe_links(scan.items, dropped)
-        found = await collect_articles(ctx, state, links, started, deadline, dropped)
+        found = await collect_articles(ctx, state, links, started, deadline, dropped, pages)
         finished = ctx.now()
         unchanged = scan.pages_fetched == 0 and not found.articles
         status = FetchStatus.NOT_MODIFIED if unchanged else FetchStatus.OK
@@ -81,6 +83,7 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
             errors=tuple(found.errors),
             dropped=tuple(dropped),
             zone=scan.zone.describe() if scan.zone is not None else None,
+            pages=tuple(pages.pages),
         )
         saved = await ctx.store.save_refresh(outcome)
     except LeaseLostError as exc:
@@ -88,7 +91,7 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
         record_refresh(FetchStatus.FAILED.value)
         return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=str(exc))
     except Exception as exc:
-        message = await record_failure(ctx, state, started, exc)
+        message = await record_failure(ctx, state, started, exc, tuple(pages.pages))
         record_refresh(FetchStatus.FAILED.value)
         return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=message)
     record_refresh(status.value)

@@ -27,6 +27,7 @@ from feedsvc.store.categories import in_category
 from feedsvc.store.codec import source_config_from_json, source_config_to_json
 from feedsvc.store.feeds import bump_versions, older_than, text_matches
 from feedsvc.store.schema import article_sources, articles, audit, sources
+from feedsvc.store.sources import forget_page_validators, list_inputs_changed
 
 URN_UUID = "urn:uuid:"
 
@@ -104,6 +105,9 @@ async def create_source(
         await conn.execute(sources.insert().values(id=config.id, created_at=now, **values))
     else:
         await conn.execute(update(sources).where(sources.c.id == config.id).values(**values))
+        was = source_config_from_json(old.config_json, source_id=config.id)
+        if list_inputs_changed(was, config):
+            await forget_page_validators(conn, config.id)
     await record_audit(
         conn,
         AuditEntry(
@@ -139,6 +143,9 @@ async def change_source(
             category=change.config.category,
             interval_seconds=change.config.interval_seconds,
         )
+        was = source_config_from_json(old.config_json, source_id=source_id)
+        if list_inputs_changed(was, change.config):
+            await forget_page_validators(conn, source_id)
         if change.config.interval_seconds < old.interval_seconds:
             # A shorter interval takes effect now, as in the file's sync.
             soon = change.now + timedelta(seconds=change.config.interval_seconds)

@@ -98,6 +98,7 @@ class _Save:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    edited_links: set[str] = field(default_factory=set)  # link URLs of articles updated
     changed: set[FeedKey] = field(default_factory=set)
 
     def touch(self, source_ids: set[str], *categories: str | None) -> None:
@@ -183,6 +184,12 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
             items_seen=outcome.items_seen,
             error="\n".join(outcome.errors) or None,
             dropped=outcome.dropped,
+            unchanged_count=len(
+                set(outcome.listed_link_urls)
+                - totals.edited_links
+                - {d.url for d in outcome.dropped}
+            ),
+            pages=outcome.pages,
         ),
     )
     return SaveResult(
@@ -348,6 +355,7 @@ async def _merge(
         totals.unchanged += 1
         await conn.execute(update(articles).where(articles.c.id == article_id).values(values))
         return
+    totals.edited_links.add(article.link_url)
     if real_date_arrived:
         values.update(published=article.published, published_is_fallback=False)
     if edited:

@@ -168,6 +168,9 @@ fetch_runs = Table(
     Column("items_seen", Integer, nullable=False, server_default=text("0")),
     Column("error", Text),
     Column("dropped_json", Text),  # migration 0005: [{"url", "reason"}] links not stored
+    # Migration 0010: found links already stored and unedited; every page fetched.
+    Column("unchanged_count", Integer, nullable=False, server_default=text("0")),
+    Column("pages_json", Text),  # [{"url", "status", "kind", "error"}]
 )
 Index(None, fetch_runs.c.source_id, fetch_runs.c.id)
 

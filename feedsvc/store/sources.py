@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Row, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.adminmodels import AuditEntry, SourceSync
@@ -17,6 +17,7 @@ from feedsvc.models import (
     DroppedLink,
     FetchRun,
     FetchStatus,
+    PageFetch,
     PageValidators,
     SourceConfig,
     SourceState,
@@ -157,6 +158,8 @@ async def _apply_entry(
     was = source_config_from_json(old.config_json, source_id=config.id)
     if dataclasses.replace(was, enabled=True) != dataclasses.replace(config, enabled=True):
         report.changed.append(config.id)
+    if list_inputs_changed(was, config):
+        await forget_page_validators(conn, config.id)
     if old.name != config.name:
         report.renamed.append(config.id)
     await conn.execute(
@@ -346,11 +349,14 @@ async def insert_run(conn: AsyncConnection, run: FetchRun) -> None:
             items_seen=run.items_seen,
             error=None if run.error is None else run.error[:MAX_ERROR_CHARS],
             dropped_json=dropped_to_json(run.dropped),
+            unchanged_count=run.unchanged_count,
+            pages_json=pages_to_json(run.pages),
         )
     )
 
 
 MAX_DROPPED_STORED = 200  # per run: enough to explain a page, bounded for huge lists
+MAX_PAGES_STORED = 300  # per run: list pages and a refresh's article fetches, bounded
 
 
 def dropped_to_json(dropped: Sequence[DroppedLink]) -> str | None:
@@ -358,6 +364,25 @@ def dropped_to_json(dropped: Sequence[DroppedLink]) -> str | None:
         return None
     kept = [{"url": d.url, "reason": d.reason[:500]} for d in dropped[:MAX_DROPPED_STORED]]
     return json.dumps(kept, ensure_ascii=False)
+
+
+def pages_to_json(pages: Sequence[PageFetch]) -> str | None:
+    if not pages:
+        return None
+    kept = [
+        {"url": p.url, "status": p.status, "kind": p.kind, "error": p.error and p.error[:500]}
+        for p in pages[:MAX_PAGES_STORED]
+    ]
+    return json.dumps(kept, ensure_ascii=False)
+
+
+def pages_from_json(text: str | None) -> tuple[PageFetch, ...]:
+    if not text:
+        return ()
+    return tuple(
+        PageFetch(str(p["url"]), p["status"], str(p["kind"]), p.get("error"))
+        for p in json.loads(text)
+    )
 
 
 def dropped_from_json(text: str | None) -> tuple[DroppedLink, ...]:
@@ -385,9 +410,27 @@ async def recent_runs(conn: AsyncConnection, source_id: str, limit: int) -> list
             error=row.error,
             dropped=dropped_from_json(row.dropped_json),
             id=row.id,
+            unchanged_count=row.unchanged_count,
+            pages=pages_from_json(row.pages_json),
         )
         for row in rows
     ]
+
+
+def list_inputs_changed(old: SourceConfig, new: SourceConfig) -> bool:
+    """Whether the change may alter the list pages fetched or what they yield: anything but
+    the name, the schedule, the category and the pause (else a 304 would hide the new
+    selectors' items)."""
+
+    def inputs(c: SourceConfig) -> SourceConfig:
+        return dataclasses.replace(c, name="", enabled=True, interval_seconds=0, category=None)
+
+    return inputs(old) != inputs(new)
+
+
+async def forget_page_validators(conn: AsyncConnection, source_id: str) -> None:
+    """The next refresh fetches the source's list pages in full (no conditional GET)."""
+    await conn.execute(delete(page_validators).where(page_validators.c.source_id == source_id))
 
 
 async def get_page_validators(conn: AsyncConnection, source_id: str) -> dict[str, PageValidators]:

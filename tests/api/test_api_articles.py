@@ -118,6 +118,25 @@ async def test_preview_shows_candidates_articles_with_provenance_and_link_reason
     assert await harness.store.admin_sources() == []  # nothing stored
 
 
+async def test_every_preview_candidate_can_be_picked_by_its_selectors(
+    harness: ApiHarness,
+) -> None:
+    harness.ctx.preview_limit = TokenBuckets(20, 1.0)
+    body = {"url": f"{harness.portal}/tiyu/", "allow_private_networks": True}
+    response = await harness.client.post("/api/v1/preview", json=body, headers=auth())
+    candidates = (await response.json())["candidates"]
+    assert len(candidates) >= 2
+    for candidate in candidates:
+        assert candidate["selectors"].get("item"), candidate
+        picked = {**body, "selectors": candidate["selectors"]}
+        again = await harness.client.post("/api/v1/preview", json=picked, headers=auth())
+        assert again.status == 200, await again.text()
+        (pinned,) = (await again.json())["candidates"]
+        assert [(i["url"], i["title"]) for i in pinned["items"]] == [
+            (i["url"], i["title"]) for i in candidate["items"]
+        ], candidate["selectors"]
+
+
 async def test_preview_refuses_private_urls_without_opt_in_and_is_rate_limited(
     harness: ApiHarness,
 ) -> None:

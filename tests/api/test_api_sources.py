@@ -149,6 +149,10 @@ async def test_refresh_now_returns_the_run(harness: ApiHarness) -> None:
     run = body["run"]
     assert body["status"] == "done" and run["status"] == "ok", run
     assert run["found"] > 0 and run["new"] > 0 and run["duration_ms"] >= 0
+    assert run["unchanged"] == 0  # a first run: nothing was stored before
+    kinds = [(p["kind"], p["status"]) for p in run["pages"]]
+    assert kinds[0] == ("list", 200) and kinds.count(("article", 200)) == run["new"], kinds
+    assert set(run["pages"][0]) == {"url", "status", "kind", "error"}
     runs = await (await harness.client.get(f"{SOURCES}/caijing/runs", headers=auth())).json()
     assert runs["runs"][0] == run
     health = await (await harness.client.get("/api/v1/health", headers=auth())).json()

@@ -36,7 +36,7 @@ def entry(site: Site, sid: str, extra: str = "") -> str:
     )
 
 
-def write(path: Path, listen: str, sources: str) -> None:
+def write(path: Path, listen: str, sources: str, settings: str = "") -> None:
     path.write_text(
         "settings:\n"
         f"  database_url: sqlite+aiosqlite:///{path.parent / 'feeds.db'}\n"
@@ -44,8 +44,7 @@ def write(path: Path, listen: str, sources: str) -> None:
         "  extract_workers: 0\n"
         f"  scheduler_tick: {TICK}\n"
         "  obey_robots_txt: false\n"
-        "  connect_timeout: 2\n"
-        "sources:\n" + sources,
+        "  connect_timeout: 2\n" + settings + "sources:\n" + sources,
         encoding="utf-8",
     )
 

@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from typing import get_type_hints
+
 import pytest
 
 from feedsvc.config import Settings, load_settings, setting_help
+from feedsvc.config.settings import setting_checks
 from feedsvc.errors import ConfigError
 
 
@@ -116,3 +120,16 @@ def test_bad_file_settings(file_settings: dict[str, object], message: str) -> No
     with pytest.raises(ConfigError) as info:
         load_settings({}, file_settings)
     assert any(p.startswith(message) for p in info.value.problems), info.value.problems
+
+
+def test_every_number_declares_its_range_with_the_setting() -> None:
+    """Each check is attached to its setting's declaration, and every number has one: a
+    value far out of any sane range is refused, naming the setting."""
+    kinds = get_type_hints(Settings)
+    numbers = [f.name for f in fields(Settings) if kinds[f.name] in (int, float)]
+    assert numbers and set(numbers) <= set(setting_checks())
+    for name in numbers:
+        for wild in (-(10**12), 10**12):
+            with pytest.raises(ConfigError) as caught:
+                load_settings(env={}, file_settings={name: kinds[name](wild)})
+            assert any(p.startswith(f"settings.{name}: ") for p in caught.value.problems), name

@@ -38,6 +38,7 @@ class NewsSite:
     lists: dict[str, list[int]] = field(default_factory=dict)
     answers: dict[str, Answer] = field(default_factory=dict)
     robots: str | None = None
+    gone: set[int] = field(default_factory=set)  # article pages that answer 404
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -73,6 +74,8 @@ class NewsSite:
 
     async def article(self, request: web.Request) -> web.Response:
         n = int(request.match_info["n"])
+        if n in self.gone:
+            raise web.HTTPNotFound()
         body = (
             f"<html><head><title>本站第{n}条新闻的标题</title></head><body>"
             f"<h1>本站第{n}条新闻的标题</h1><p>日期: 2026-11-{10 + n % 10:02d} 08:00</p>"

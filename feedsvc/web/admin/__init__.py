@@ -4,8 +4,9 @@ reads and writes through exactly the API's functions and store protocol. It exis
 when ``admin_tokens`` names a token; otherwise /admin is a plain 404.
 
 Modules: ``session`` (signed cookie, CSRF), ``security`` (headers, guards), ``signin``,
-``pages`` (sources table, source page, buttons), ``forms`` (add/edit with preview),
-``health`` (badges), ``context``.
+``pages`` (sources table, source page, buttons), ``feedview`` (a source's feed as read),
+``forms`` (add/edit with preview),
+``health`` (badges), ``labels`` (English and Chinese by Accept-Language), ``context``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import jinja2
 from aiohttp import web
 
 from feedsvc.errors import ConflictError, NotFoundError, StaleWriteError
-from feedsvc.web.admin import forms, pages, signin
+from feedsvc.web.admin import feedview, forms, pages, signin
 from feedsvc.web.admin.context import ADMIN_KEY, BASE, AdminContext
 from feedsvc.web.admin.health import when
 from feedsvc.web.admin.security import (
@@ -66,6 +67,7 @@ def add_admin(app: web.Application, api: ApiContext) -> None:
     router.add_get("/sources/new", forms.new_page)
     router.add_post("/sources/new", forms.new_submit)
     router.add_get("/sources/{source_id}", pages.source_page)
+    router.add_get("/sources/{source_id}/feed", feedview.feed_page)
     router.add_get("/sources/{source_id}/edit", forms.edit_page)
     router.add_post("/sources/{source_id}/edit", forms.edit_submit)
     router.add_post("/sources/{source_id}/pause", pages.pause)

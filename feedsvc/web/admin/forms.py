@@ -11,9 +11,11 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiMapping
+from yarl import URL
 
 from feedsvc.config import source_fields
 from feedsvc.web.admin.context import BASE, admin, session
+from feedsvc.web.admin.labels import request_language, translator
 from feedsvc.web.admin.pages import page
 from feedsvc.web.api import preview, sources
 from feedsvc.web.api.errors import ApiError
@@ -159,4 +161,7 @@ async def edit_submit(request: web.Request) -> web.Response:
         )
     except ApiError as exc:
         return _render(request, form, editing=True, status=exc.status, **_problems(exc))
-    raise web.HTTPSeeOther(f"{BASE}/sources/{current.config.id}?notice=Saved.")
+    saved = translator(request_language(request))("Saved.")
+    raise web.HTTPSeeOther(
+        URL(f"{BASE}/sources/{current.config.id}").with_query(notice=saved).human_repr()
+    )

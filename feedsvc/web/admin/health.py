@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from feedsvc.adminmodels import AdminSource
 
@@ -11,7 +12,12 @@ from feedsvc.adminmodels import AdminSource
 @dataclass(frozen=True)
 class Badge:
     kind: str  # ok | failing | drift | paused | pending (a CSS class)
-    text: str
+    label: str  # English, with {values}; templates show t(label, **values)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.label.format(**self.values)
 
 
 def when(value: datetime | None) -> str:
@@ -23,8 +29,13 @@ def badge(source: AdminSource) -> Badge:
     if not source.enabled:
         return Badge("paused", "Paused")
     if health.consecutive_failures:
-        since = f"last OK {when(health.last_success)}" if health.last_success else "never OK"
-        return Badge("failing", f"Failing ×{health.consecutive_failures} ({since})")
+        count = health.consecutive_failures
+        if health.last_success is None:
+            return Badge("failing", "Failing ×{count} (never OK)", {"count": count})
+        since = when(health.last_success)
+        return Badge(
+            "failing", "Failing ×{count} (last OK {when})", {"count": count, "when": since}
+        )
     if health.drift:
         return Badge("drift", "Drift: the list stopped yielding links")
     if health.last_success is None:

@@ -13,6 +13,7 @@ from yarl import URL
 from feedsvc.adminmodels import AdminSource, ArticleFilter
 from feedsvc.web.admin.context import BASE, admin, session
 from feedsvc.web.admin.health import badge
+from feedsvc.web.admin.labels import labels_context, request_language, translator
 from feedsvc.web.api import articles, sources
 from feedsvc.web.api.views import article_json, run_json
 
@@ -29,6 +30,7 @@ def page(request: web.Request, **values: Any) -> dict[str, Any]:
     """What every page's template gets: the session's CSRF token and scope."""
     current = session(request)
     return {
+        **labels_context(request),
         "csrf": current.csrf,
         "who": current.token.name,
         "can_write": current.token.allows("write"),
@@ -49,7 +51,7 @@ async def sources_page(request: web.Request) -> dict[str, Any]:
 @aiohttp_jinja2.template("source.html")
 async def source_page(request: web.Request) -> dict[str, Any]:
     ctx = admin(request).api
-    source = await _source(request)
+    source = await source_or_404(request)
     source_id = source.config.id
     runs = await ctx.store.recent_runs(source_id, RUNS_SHOWN)
     listed = await ctx.store.list_articles(ArticleFilter(source=source_id, limit=ARTICLES_SHOWN))
@@ -63,39 +65,39 @@ async def source_page(request: web.Request) -> dict[str, Any]:
     )
 
 
-async def _source(request: web.Request) -> AdminSource:
+async def source_or_404(request: web.Request) -> AdminSource:
     found = await admin(request).api.store.admin_sources(request.match_info["source_id"])
     if not found:
         raise web.HTTPNotFound(text="no such source")
     return found[0]
 
 
-def _back(source_id: str, notice: str) -> web.HTTPSeeOther:
-    return web.HTTPSeeOther(
-        URL(f"{BASE}/sources/{source_id}").with_query(notice=notice).human_repr()
-    )
+def _back(request: web.Request, source_id: str, notice: str, **values: str) -> web.HTTPSeeOther:
+    """Back to the source's page, saying ``notice`` in the admin's language."""
+    said = translator(request_language(request))(notice, **values)
+    return web.HTTPSeeOther(URL(f"{BASE}/sources/{source_id}").with_query(notice=said).human_repr())
 
 
 async def pause(request: web.Request) -> web.Response:
-    source = await _source(request)
+    source = await source_or_404(request)
     who = session(request).token.name
     await sources.set_enabled(admin(request).api, source.config.id, False, who)
-    raise _back(source.config.id, "Paused: it is not refreshed until you resume it.")
+    raise _back(request, source.config.id, "Paused: it is not refreshed until you resume it.")
 
 
 async def resume(request: web.Request) -> web.Response:
-    source = await _source(request)
+    source = await source_or_404(request)
     who = session(request).token.name
     await sources.set_enabled(admin(request).api, source.config.id, True, who)
-    raise _back(source.config.id, "Resumed.")
+    raise _back(request, source.config.id, "Resumed.")
 
 
 async def refresh(request: web.Request) -> web.Response:
-    source = await _source(request)
+    source = await source_or_404(request)
     who = session(request).token.name
     status, _ = await sources.refresh(admin(request).api, source.config.id, who)
     notice = {"done": "Refreshed.", "running": "Refreshing…", "queued": "Queued for refresh."}
-    raise _back(source.config.id, notice[status])
+    raise _back(request, source.config.id, notice[status])
 
 
 async def _set_hidden(request: web.Request, hidden: bool) -> web.Response:
@@ -103,7 +105,8 @@ async def _set_hidden(request: web.Request, hidden: bool) -> web.Response:
     article = await articles.set_hidden(
         admin(request).api, request.match_info["article_id"], hidden, who
     )
-    raise _back(article.source, f"{'Hidden' if hidden else 'Shown again'}: {article.title}")
+    notice = "Hidden: {title}" if hidden else "Shown again: {title}"
+    raise _back(request, article.source, notice, title=article.title)
 
 
 async def hide(request: web.Request) -> web.Response:

@@ -10,6 +10,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from feedsvc.web.admin.context import BASE, SESSION_KEY, admin
+from feedsvc.web.admin.labels import labels_context
 from feedsvc.web.admin.session import COOKIE
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -24,6 +25,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
+    "Vary": "Accept-Language",  # labels in the browser's language (labels.py)
 }
 # Reachable without a session; POSTs here check their own CSRF value (sign-in).
 OPEN_PATHS = (f"{BASE}/signin", f"{BASE}/static/")
@@ -45,7 +47,10 @@ async def headers_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 def refuse(request: web.Request, status: int, message: str) -> web.Response:
     return aiohttp_jinja2.render_template(
-        "error.html", request, {"status": status, "message": message}, status=status
+        "error.html",
+        request,
+        {**labels_context(request), "status": status, "message": message},
+        status=status,
     )
 
 

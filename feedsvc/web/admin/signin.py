@@ -10,6 +10,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from feedsvc.web.admin.context import BASE, admin, is_https, session
+from feedsvc.web.admin.labels import labels_context, request_language, translator
 from feedsvc.web.admin.session import COOKIE, LIFETIME, PRE_COOKIE
 from feedsvc.web.api.auth import match_token
 
@@ -30,8 +31,12 @@ def _set_cookie(
 
 def _form(request: web.Request, error: str | None = None, status: int = 200) -> web.Response:
     pre = secrets.token_hex(16)
+    said = translator(request_language(request))(error) if error else None
     response = aiohttp_jinja2.render_template(
-        "signin.html", request, {"csrf": pre, "error": error}, status=status
+        "signin.html",
+        request,
+        {**labels_context(request), "csrf": pre, "error": said},
+        status=status,
     )
     _set_cookie(request, response, PRE_COOKIE, pre, 3600)
     return response

@@ -58,7 +58,17 @@ _ITEM: Schema = {
 }
 _RUN: Schema = {
     "type": "object",
-    "required": ["started", "duration_ms", "status", "found", "new", "updated", "dropped"],
+    "required": [
+        "started",
+        "duration_ms",
+        "status",
+        "found",
+        "new",
+        "updated",
+        "unchanged",
+        "dropped",
+        "pages",
+    ],
     "properties": {
         "id": _nullable("integer"),
         "started": {"type": "string", "format": "date-time"},
@@ -69,6 +79,20 @@ _RUN: Schema = {
         "found": {"type": "integer"},
         "new": {"type": "integer"},
         "updated": {"type": "integer"},
+        "unchanged": {"type": "integer"},
+        "pages": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["url", "status", "kind"],
+                "properties": {
+                    "url": _STR,
+                    "status": _nullable("integer"),
+                    "kind": {"enum": ["list", "article"]},
+                    "error": _nullable("string"),
+                },
+            },
+        },
         "dropped": {
             "type": "array",
             "items": {

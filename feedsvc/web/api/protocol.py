@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from feedsvc.adminmodels import AdminSource, ArticleFilter, ArticleSummary, SourceChange
-from feedsvc.models import FetchRun, SourceConfig
+from feedsvc.models import FeedInfo, FeedKey, FetchRun, SourceConfig, StoredArticle
 
 # Runs one refresh of the source now, through the scheduler's code; False when another
 # process holds its lease. None on the context: this process has no scheduler.
@@ -26,6 +26,11 @@ class AdminStore(Protocol):
     async def recent_runs(self, source_id: str, limit: int = 20) -> list[FetchRun]: ...
 
     async def list_articles(self, query: ArticleFilter) -> list[ArticleSummary]: ...
+
+    # The console's feed view reads a feed as the public routes do (web.reader.FeedReader).
+    async def feed_info(self, key: FeedKey) -> FeedInfo | None: ...
+
+    async def feed_entries(self, key: FeedKey, limit: int) -> list[StoredArticle]: ...
 
     async def set_article_hidden(
         self, article_id: str, hidden: bool, *, actor: str, now: datetime

@@ -61,7 +61,11 @@ def run_json(run: FetchRun) -> dict[str, Any]:
         "found": run.items_seen,
         "new": run.new_count,
         "updated": run.updated_count,
+        "unchanged": run.unchanged_count,
         "dropped": [{"url": d.url, "reason": d.reason} for d in run.dropped],
+        "pages": [
+            {"url": p.url, "status": p.status, "kind": p.kind, "error": p.error} for p in run.pages
+        ],
         "error": run.error,
     }
 

@@ -1,0 +1,51 @@
+"""A source's page in the console: its runs with every page's HTTP status and the
+unchanged count."""
+
+from __future__ import annotations
+
+import re
+
+from admin_support import sign_in
+from api.api_support import WRITE, ApiHarness, auth
+
+SOURCES = "/api/v1/sources"
+
+
+async def test_runs_show_page_statuses_and_unchanged(harness: ApiHarness) -> None:
+    await harness.create()
+    refresh = "/api/v1/sources/caijing/refresh"
+    assert (await harness.client.post(refresh, headers=auth())).status == 200
+    assert (await harness.client.post(refresh, headers=auth())).status == 200
+    runs = (await (await harness.client.get(f"{SOURCES}/caijing/runs", headers=auth())).json())[
+        "runs"
+    ]
+    assert runs[0]["pages"][0]["status"] == 304  # the list page had not changed
+    assert runs[0]["found"] == 0 and runs[0]["unchanged"] == 0
+
+    # New selectors forget the list page's validators: the next run reads it in full and
+    # finds the first run's articles again, stored and unedited.
+    selectors = {**harness.source_body()["selectors"], "date": "span.date, time"}
+    etag = (await harness.client.get(f"{SOURCES}/caijing", headers=auth())).headers["ETag"]
+    patched = await harness.client.patch(
+        f"{SOURCES}/caijing",
+        json={"selectors": selectors},
+        headers={**auth(), "If-Match": etag, "Content-Type": "application/merge-patch+json"},
+    )
+    assert patched.status == 200, await patched.text()
+    assert (await harness.client.post(refresh, headers=auth())).status == 200
+    runs = (await (await harness.client.get(f"{SOURCES}/caijing/runs", headers=auth())).json())[
+        "runs"
+    ]
+    assert runs[0]["pages"][0]["status"] == 200
+    assert runs[0]["new"] == 0 and runs[0]["unchanged"] == runs[0]["found"] > 0
+    await sign_in(harness.client, WRITE)
+    html = await (await harness.client.get("/admin/sources/caijing")).text()
+    assert "<th>Unchanged</th>" in html
+    assert f"<td>{runs[0]['unchanged']}</td>" in html
+    first_list = runs[0]["pages"][0]
+    assert first_list["kind"] == "list"
+    row = re.search(
+        r'<li class="page"><span class="status[^"]*">(\d+)</span> list <code>([^<]+)</code>', html
+    )
+    assert row is not None, html[-3000:]
+    assert (int(row.group(1)), row.group(2)) == (first_list["status"], first_list["url"])
