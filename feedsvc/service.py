@@ -42,6 +42,7 @@ from feedsvc.refresh.leases import make_owner
 from feedsvc.refresh.scheduler import Scheduler
 from feedsvc.reload import SourcesReloader
 from feedsvc.runtime import (
+    auto_migrates,
     configure_logging,
     open_database,
     open_store,
@@ -131,7 +132,12 @@ async def running_service(
             stack.push_async_callback(store.close)
         else:
             store = await stack.enter_async_context(
-                open_store(config, migrate=True, sync=syncs_sources(role), prune=prune)
+                open_store(
+                    config,
+                    migrate=auto_migrates(settings),
+                    sync=syncs_sources(role),
+                    prune=prune,
+                )
             )
         reloader = None
         if not prepared and syncs_sources(role) and config.path is not None:
@@ -313,7 +319,12 @@ async def _run_workers(config: AppConfig, role: str, workers: int, prune: bool) 
     # watches the sources file for them.
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(
-            open_store(config, migrate=True, sync=syncs_sources(role), prune=prune)
+            open_store(
+                config,
+                migrate=auto_migrates(config.settings),
+                sync=syncs_sources(role),
+                prune=prune,
+            )
         )
         reloader = None
         if syncs_sources(role) and config.path is not None:

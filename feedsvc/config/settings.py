@@ -39,6 +39,12 @@ class Settings:
         "SQLAlchemy URL: sqlite+aiosqlite:///PATH (default, file under ./var/) or "
         "postgresql+asyncpg://USER@HOST/DB",
     )
+    auto_migrate: str = setting(
+        "sqlite",
+        "whether serve, refresh and sources import migrate the schema themselves: sqlite "
+        "(only a SQLite database: one host), always, or never (run `feedsvc migrate` first; "
+        "they refuse a schema that is not this version's)",
+    )
     listen: str = setting("127.0.0.1:8080", "HOST:PORT the HTTP server binds")
     public_url: str = setting("", "absolute base URL used in feed links; empty = http://{listen}")
     timezone: str = setting(
@@ -325,16 +331,24 @@ def _check_nice(value: Any) -> str | None:
     return None if 0 <= value <= 19 else f"must be between 0 and 19, got {value}"
 
 
+def _check_auto_migrate(value: Any) -> str | None:
+    if value in AUTO_MIGRATE_CHOICES:
+        return None
+    return f"must be one of {', '.join(AUTO_MIGRATE_CHOICES)}, got {value!r}"
+
+
 def _check_event_loop(value: Any) -> str | None:
     return None if value in ("auto", "asyncio") else f"must be auto or asyncio, got {value!r}"
 
 
+AUTO_MIGRATE_CHOICES = ("sqlite", "always", "never")
 HOUR, DAY = 3600, 86400
 _SECONDS = _within(0, HOUR, above=True)  # timeouts and ticks: finite, positive, at most an hour
 
 # One check per setting whose type alone does not make it valid; every number has a range.
 _SETTING_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "database_url": _check_database_url,
+    "auto_migrate": _check_auto_migrate,
     "listen": _check_listen,
     "public_url": _check_public_url,
     "timezone": _check_timezone,
