@@ -90,6 +90,7 @@ class Store:
         self._database_url = database_url
         self._dialect: Dialect = "sqlite" if name == "sqlite" else "postgresql"
         self._write_lock = asyncio.Lock() if self._dialect == "sqlite" else None
+        self.commits = 0  # write transactions this Store committed (web/versions.py)
 
     @classmethod
     async def open(
@@ -156,6 +157,7 @@ class Store:
                 await conn.execution_options(**{WRITE_OPTION: True})
             async with conn.begin():
                 yield conn
+            self.commits += 1
 
     # --- lifecycle ---------------------------------------------------------------------
 

@@ -32,9 +32,7 @@ async def test_migrate_reports_what_it_did_and_a_second_run_is_a_no_op(database_
         first = await store.migrate()
         assert (first.before, first.after, first.changed) == (None, head_revision(), True)
         second = await store.migrate()
-        assert (second.before, second.after, second.changed) == (head_revision(),) * 2 + (
-            False,
-        )
+        assert (second.before, second.after, second.changed) == (head_revision(),) * 2 + (False,)
     finally:
         await store.close()
 
