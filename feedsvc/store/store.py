@@ -205,6 +205,15 @@ class Store:
         if problem is not None:
             raise problem
 
+    async def check_ready(self) -> None:
+        """``/readyz``: raise SchemaMismatchError only for a schema *behind* this code's. A
+        newer one means a rolling upgrade migrated it under this running process; by the
+        expand/contract rule (docs/deploy.md) this version still works on it, and going
+        unready would take every old replica out of service before any new one is up."""
+        problem = _migrate.schema_error(await self.schema_revision())
+        if problem is not None and not problem.too_new:
+            raise problem
+
     async def ping(self) -> None:
         """Raise if the database is unreachable."""
         async with self._read() as conn:

@@ -82,7 +82,7 @@ async def start_web(
         reader=store,
         health=health,
         versions=VersionMemo(probe),
-        ready=store.check_schema,
+        ready=store.check_ready,
         api=api,
         source_states=store.list_sources,
     )
