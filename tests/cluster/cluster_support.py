@@ -34,9 +34,12 @@ from live import Child, clean_env, free_port
 SOURCES = 24
 ARTICLES = 3  # per source at first
 LIST_DELAY = 0.05  # seconds a list page takes: wide enough to see two fetches overlap
-LEASE_SECONDS = 8
+LEASE_SECONDS = 10
 LEASE_HEARTBEAT = 0.5  # a silent lease is free after 3 missed beats: 1.5 s
-SCHEDULER_TICK = 0.5
+# A slow beat: sources made due or added are claimed at once only because the change
+# signal wakes the schedulers; a lease freed by a dead worker waits for a beat.
+SCHEDULER_TICK = 5.0
+CLAIM_BATCH = 10  # three workers' first beats claim every source
 PUBLIC_URL = "http://feeds.cluster.test"
 
 
@@ -166,7 +169,7 @@ def cluster_env(database_url: str, **extra: str) -> dict[str, str]:
             "FEEDSVC_TIMEZONE": "Asia/Shanghai",
             "FEEDSVC_EXTRACT_WORKERS": "0",  # one process per worker: SIGKILL takes it all
             "FEEDSVC_SCHEDULER_TICK": str(SCHEDULER_TICK),
-            "FEEDSVC_CLAIM_BATCH": "6",
+            "FEEDSVC_CLAIM_BATCH": str(CLAIM_BATCH),
             "FEEDSVC_LEASE_SECONDS": str(LEASE_SECONDS),
             "FEEDSVC_LEASE_HEARTBEAT": str(LEASE_HEARTBEAT),
             "FEEDSVC_JITTER": "0",

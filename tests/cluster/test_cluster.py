@@ -30,6 +30,7 @@ import aiohttp
 import pytest
 from cluster_support import (
     LEASE_SECONDS,
+    SCHEDULER_TICK,
     ClusterSite,
     Web,
     cluster_env,
@@ -201,6 +202,7 @@ async def _a_commit_is_visible_on_both_replicas_within_a_second(
     new_url = cluster.site_url + cluster.site.add_article("s00")
     async with store.engine.begin() as conn:  # due now: the NOTIFY wakes a scheduler
         await conn.exec_driver_sql("UPDATE sources SET next_check_at = now() WHERE id = 's00'")
+    made_due = time.monotonic()
     seen: dict[str, float] = {}
     deadline = time.monotonic() + ROUND
     while len(seen) < 3 and time.monotonic() < deadline:
@@ -214,6 +216,9 @@ async def _a_commit_is_visible_on_both_replicas_within_a_second(
                     seen["commit"] = time.monotonic()
         await asyncio.sleep(0.01)
     assert "commit" in seen, "the worker never committed the new article"
+    claimed_in = seen["commit"] - made_due
+    print(f"made due → committed in {claimed_in:.3f}s (the beat is {SCHEDULER_TICK}s)")
+    assert claimed_in < 1.5, "the change signal did not wake a scheduler"
     lags = [round(seen.get(web.url, deadline) - seen["commit"], 3) for web in cluster.webs]
     print(f"commit visible on the replicas after {lags}s")
     assert max(lags) < VISIBLE_WITHIN, lags
