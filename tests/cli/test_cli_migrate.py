@@ -4,15 +4,21 @@ this code's (unmigrated, or newer) with one line naming both revisions, on both 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 
+import pytest
 from cli_run import free_port, run_feedsvc
 from sqlalchemy import text
 
+from feedsvc.config import Settings
+from feedsvc.runtime import auto_migrates
 from feedsvc.store import Store
 from feedsvc.store.migrate import head_revision
 
 HEAD = head_revision()
+SQLITE_URL = "sqlite+aiosqlite:///var/feedsvc.db"
+POSTGRES_URL = "postgresql+asyncpg://u@db/feeds"
 FUTURE = "9999_from_future"
 
 
@@ -111,3 +117,17 @@ async def test_refresh_migrates_sqlite_by_default(tmp_path: Path) -> None:
     assert "schema" not in done.stderr, done.stderr
     async with await Store.open(url) as store:
         assert await store.schema_revision() == HEAD
+
+
+@pytest.mark.parametrize(
+    ("setting", "url", "migrates"),
+    [
+        ("sqlite", SQLITE_URL, True),
+        ("sqlite", POSTGRES_URL, False),
+        ("always", POSTGRES_URL, True),
+        ("never", SQLITE_URL, False),
+    ],
+)
+def test_auto_migrate_decides_who_migrates(setting: str, url: str, migrates: bool) -> None:
+    settings = dataclasses.replace(Settings(), auto_migrate=setting, database_url=url)
+    assert auto_migrates(settings) is migrates
