@@ -67,6 +67,8 @@ class ChangeListener:
         self.generation = 0
         self.connected = False
         self.notifications = 0
+        self._listened = False  # the last attempt got as far as listening
+        self._warned = False  # this outage was logged
 
     def subscribe(self, channel: str, callback: Callable[[], None]) -> None:
         """Call ``callback`` on each notification on ``channel`` and on each (re)connect."""
@@ -106,16 +108,22 @@ class ChangeListener:
         self._changed(channel)
 
     async def _run(self) -> None:
-        delay, failures = self._backoff[0], 0
+        delay = self._backoff[0]
         while True:
+            self._listened = False
             try:
                 await self._listen()
-                delay, failures = self._backoff[0], 0
             except Exception as exc:  # the database is away: try again, never give up
-                failures += 1
-                # Once per outage at WARNING, then quietly.
-                level = logging.WARNING if failures == 1 else logging.DEBUG
-                log.log(level, "not listening for changes on %s: %s", self._where, exc)
+                # Once per outage at WARNING, then quietly until it listens again.
+                log.log(
+                    logging.DEBUG if self._warned else logging.WARNING,
+                    "not listening for changes on %s: %s",
+                    self._where,
+                    exc,
+                )
+                self._warned = True
+            if self._listened:
+                delay = self._backoff[0]  # a new outage: start the back-off afresh
             await asyncio.sleep(delay)
             delay = min(delay * 2, self._backoff[1])
 
@@ -129,6 +137,7 @@ class ChangeListener:
             # Anything committed before LISTEN took effect was not signalled: the move of
             # the generation makes every user read afresh.
             self.connected = True
+            self._listened, self._warned = True, False
             self._up.set()
             self._changed(None)
             log.info("listening for changes (%s) on %s", ", ".join(self._channels), self._where)

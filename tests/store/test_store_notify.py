@@ -104,3 +104,21 @@ async def test_the_probe_is_stable_until_a_change_and_distrusts_a_lost_connectio
     assert listener.generation > generation  # what was missed meanwhile is read afresh
     steady = probe.token()
     assert probe.token() == steady
+
+
+async def test_an_unreachable_database_leaves_the_probe_reading_every_time(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    changes = ChangeListener(
+        "postgresql+asyncpg://feedsvc:secret@127.0.0.1:1/feeds", backoff=(0.01, 0.02)
+    )
+    probe = NotifyChangeProbe(changes, lambda: 0)
+    changes.start()
+    try:
+        assert not await changes.wait_connected(0.3)  # it keeps trying meanwhile
+        assert probe.token() != probe.token()
+    finally:
+        await changes.stop()
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1, "one warning per outage, not one per attempt"
+    assert "secret" not in warnings[0].getMessage()
