@@ -187,7 +187,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 async def _refresh(config: AppConfig, only: list[str] | None, *, prune: bool) -> int:
-    from feedsvc.runtime import open_store
+    from feedsvc.runtime import auto_migrates, open_store
     from feedsvc.sourcescli import refresh_sources
 
     known = {s.id for s in config.sources}
@@ -204,7 +204,7 @@ async def _refresh(config: AppConfig, only: list[str] | None, *, prune: bool) ->
     if not wanted:
         print("feedsvc: the sources file lists no enabled sources", file=sys.stderr)
         return EXIT_CONFIG
-    async with open_store(config, migrate=True, prune=prune) as store:
+    async with open_store(config, migrate=auto_migrates(config.settings), prune=prune) as store:
         return await refresh_sources(config, store, wanted)
 
 
@@ -254,9 +254,22 @@ async def _check(config: AppConfig, args: argparse.Namespace) -> int:
 
 
 async def _migrate(config: AppConfig) -> int:
+    """Upgrade the schema (safe to run from several hosts at once: Store.migrate); a
+    database already there is left alone, one this code is too old for is refused."""
+    from feedsvc.errors import SchemaMismatchError
     from feedsvc.runtime import open_database
 
-    store = await open_database(config, migrate=True)
-    await store.close()
-    print(f"database at {redact_credentials(config.settings.database_url)} is up to date")
+    where = f"database at {redact_credentials(config.settings.database_url)}"
+    store = await open_database(config, migrate=False, check=False)
+    try:
+        done = await store.migrate()
+    except SchemaMismatchError as exc:
+        print(f"feedsvc: migrate: {where}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    finally:
+        await store.close()
+    if done.changed:
+        print(f"{where} migrated from {done.before or 'an empty database'} to {done.after}")
+    else:
+        print(f"{where} is already at revision {done.after}: nothing to do")
     return EXIT_OK

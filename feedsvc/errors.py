@@ -43,6 +43,9 @@ next refresh; it never changes the source's schedule.
     │   ├── StaleWriteError       an admin write's If-Match is not the stored ETag (→ HTTP 412)
     │   ├── NoDatabaseError       a read-only open found no SQLite file (→ the command says so,
     │   │                         nothing is created)
+    │   ├── SchemaMismatchError   the database's schema revision is not this code's: behind
+    │   │                         (→ run `feedsvc migrate`) or unknown/newer (→ upgrade
+    │   │                         feedsvc); nothing starts (exit 2)
     │   └── PruneRefusedError     a sources sync would disable every enabled source
     │                             → nothing synced: a ConfigError asking for --prune
     ├── FeedNotFoundError         an unknown feed key (→ HTTP 404)
@@ -232,6 +235,17 @@ class StoreError(FeedsvcError):
 
 class NoDatabaseError(StoreError):
     """A read-only open of a SQLite database whose file does not exist (nothing stored yet)."""
+
+
+class SchemaMismatchError(StoreError):
+    """The database's schema revision (``current``, None when empty) is not ``expected``;
+    ``too_new``: a revision this code does not know (a newer feedsvc migrated it)."""
+
+    def __init__(self, message: str, *, current: str | None, expected: str, too_new: bool) -> None:
+        self.current = current
+        self.expected = expected
+        self.too_new = too_new
+        super().__init__(message)
 
 
 class PruneRefusedError(StoreError):

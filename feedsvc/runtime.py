@@ -45,11 +45,27 @@ def configure_logging(settings: Settings, *, verbose: bool = False) -> None:
             logging.getLogger(name).setLevel(quiet)
 
 
-async def open_database(config: AppConfig, *, migrate: bool, read_only: bool = False) -> Store:
-    """``Store.open``; a database that cannot be opened is a ConfigError naming the setting
-    (``FILE:LINE: settings.database_url: cannot open the database …``), so the CLI exits 2."""
+def auto_migrates(settings: Settings) -> bool:
+    """Whether serve, refresh and sources import migrate the schema themselves
+    (``auto_migrate``): by default only on SQLite, where one host runs everything; with
+    PostgreSQL the operator runs ``feedsvc migrate`` once, before the new version starts."""
+    if settings.auto_migrate == "always":
+        return True
+    if settings.auto_migrate == "never":
+        return False
+    return settings.database_url.startswith("sqlite")
+
+
+async def open_database(
+    config: AppConfig, *, migrate: bool, read_only: bool = False, check: bool = True
+) -> Store:
+    """``Store.open``; a database that cannot be opened, or whose schema is not this code's
+    (when not ``migrate``), is a ConfigError naming the setting (``FILE:LINE:
+    settings.database_url: cannot open the database …``), so the CLI exits 2."""
     try:
-        return await Store.open(config.settings.database_url, migrate=migrate, read_only=read_only)
+        return await Store.open(
+            config.settings.database_url, migrate=migrate, read_only=read_only, check=check
+        )
     except StoreError as exc:
         raise ConfigError(f"{config.origin('database_url')}: {exc}") from exc
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import multiprocessing
 import os
@@ -29,11 +28,7 @@ import signal
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
 
-from aiohttp import web
-
-from feedsvc.admintokens import parse_admin_tokens
 from feedsvc.config import AppConfig, Settings
 from feedsvc.listener import bind_listeners, claim_address, split_listen
 from feedsvc.metrics.directory import metrics_directory, prepare_directory, remove_process_files
@@ -42,6 +37,7 @@ from feedsvc.refresh.leases import make_owner
 from feedsvc.refresh.scheduler import Scheduler
 from feedsvc.reload import SourcesReloader
 from feedsvc.runtime import (
+    auto_migrates,
     configure_logging,
     open_database,
     open_store,
@@ -49,17 +45,11 @@ from feedsvc.runtime import (
     utc_now,
 )
 from feedsvc.store import Store
-from feedsvc.web import create_app
-from feedsvc.web.api import ApiContext
-from feedsvc.web.app import limit_web_error_logs
-from feedsvc.web.connections import ConnectionGuard, connection_limit
-from feedsvc.web.versions import SQLiteChangeProbe, VersionMemo
+from feedsvc.store.notify import SOURCES_CHANNEL
+from feedsvc.web.serving import listen_for_changes, start_web
 
 log = logging.getLogger(__name__)
 
-# Conditional headers are in the line so a client's revalidation can be checked from the
-# server's side; the pid tells which worker answered.
-ACCESS_LOG_FORMAT = '%a "%r" %s %b inm=%{If-None-Match}i ims=%{If-Modified-Since}i pid=%P'
 _SUPERVISE_EVERY = 0.2  # seconds between checks that every worker is still alive
 
 
@@ -131,12 +121,18 @@ async def running_service(
             stack.push_async_callback(store.close)
         else:
             store = await stack.enter_async_context(
-                open_store(config, migrate=True, sync=syncs_sources(role), prune=prune)
+                open_store(
+                    config,
+                    migrate=auto_migrates(settings),
+                    sync=syncs_sources(role),
+                    prune=prune,
+                )
             )
         reloader = None
         if not prepared and syncs_sources(role) and config.path is not None:
             reloader = await _start_reloader(stack, config, store, prune)
         _on_sighup(stack, reloader, role=role, prepared=prepared)
+        changes = listen_for_changes(stack, settings, store)
         scheduler: Scheduler | None = None
         if role in ("all", "worker"):
             ctx = await stack.enter_async_context(
@@ -146,59 +142,10 @@ async def running_service(
             scheduler = Scheduler(ctx)
             scheduler.start()
             stack.push_async_callback(scheduler.stop)
+            if changes is not None:  # a source added or made due elsewhere: claim it now
+                changes.subscribe(SOURCES_CHANNEL, scheduler.wake)
         if serves_web:
-            sched = scheduler
-
-            async def health() -> dict[str, Any]:
-                return sched.health() if sched is not None else {"scheduler": "not in this process"}
-
-            # SQLite: versions come from memory until something commits (web/versions.py).
-            probe = SQLiteChangeProbe.for_url(settings.database_url)
-            if probe is not None:
-                stack.callback(probe.close)
-            api = ApiContext(
-                settings,
-                store,
-                parse_admin_tokens(settings.admin_tokens),
-                refresh_now=sched.refresh_now if sched is not None else None,
-            )
-            app = create_app(
-                settings,
-                reader=store,
-                health=health,
-                versions=VersionMemo(probe),
-                ready=store.check_schema,
-                api=api,
-                source_states=store.list_sources,
-            )
-            limit_web_error_logs()
-            # handler_cancellation stays off (aiohttp's default): a client that hangs up
-            # never cancels a render other requests wait for (the cache shields it too).
-            runner = web.AppRunner(
-                app, keepalive_timeout=settings.keepalive_timeout, **_access_log_args(settings)
-            )
-            await runner.setup()
-            stack.push_async_callback(runner.cleanup)
-            # Header timeout and connection cap (web/connections.py), before any accept.
-            guard = ConnectionGuard(
-                header_timeout=settings.header_timeout,
-                limit=connection_limit(settings.max_connections),
-                loop=asyncio.get_running_loop(),
-            )
-            assert runner.server is not None
-            guard.install(runner.server)
-            stack.callback(guard.close)
-            for listener in listeners:
-                await web.SockSite(runner, listener).start()
-            # Everything allocated so far lives as long as the server: keep it out of the
-            # collector's full passes, which otherwise walk it all (a latency spike).
-            gc.freeze()
-            log.info(
-                "serving feeds on http://%s:%s (public URL %s)",
-                host,
-                port,
-                settings.effective_public_url,
-            )
+            await start_web(stack, settings, store, scheduler, listeners, changes)
         yield scheduler
 
 
@@ -241,15 +188,6 @@ def _on_sighup(
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         loop.add_signal_handler(signal.SIGHUP, reloader.request if reloader else ignored)
         stack.callback(loop.remove_signal_handler, signal.SIGHUP)
-
-
-def _access_log_args(settings: Settings) -> dict[str, Any]:
-    if settings.access_log:
-        return {
-            "access_log": logging.getLogger("feedsvc.access"),
-            "access_log_format": ACCESS_LOG_FORMAT,
-        }
-    return {"access_log": None}  # no logging on the hot path
 
 
 async def wait_for_stop_signal() -> None:
@@ -313,7 +251,12 @@ async def _run_workers(config: AppConfig, role: str, workers: int, prune: bool) 
     # watches the sources file for them.
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(
-            open_store(config, migrate=True, sync=syncs_sources(role), prune=prune)
+            open_store(
+                config,
+                migrate=auto_migrates(config.settings),
+                sync=syncs_sources(role),
+                prune=prune,
+            )
         )
         reloader = None
         if syncs_sources(role) and config.path is not None:

@@ -335,7 +335,7 @@ def field_changes(before: SourceConfig, after: SourceConfig) -> str:
 async def _import(config: AppConfig, path: Path, *, dry_run: bool, prune: bool) -> int:
     """Validate ``path`` whole, then sync it as serve would (only changed entries)."""
     from feedsvc.errors import NoDatabaseError, PruneRefusedError
-    from feedsvc.runtime import utc_now
+    from feedsvc.runtime import auto_migrates, utc_now
 
     imported = load_config(path)  # a ConfigError names FILE:LINE; nothing is opened
     settings_from = config if config.path is not None else imported
@@ -349,7 +349,9 @@ async def _import(config: AppConfig, path: Path, *, dry_run: bool, prune: bool) 
                 print(f"would add {source.id}")
             print(f"dry run of {path}: no database yet; nothing written")
             return EXIT_OK
-    store = await _open(settings_from, migrate=not dry_run)
+    store = await _open(
+        settings_from, migrate=not dry_run and auto_migrates(settings_from.settings)
+    )
     try:
         before = {s.config.id: s.config for s in await store.admin_sources()}
         actor = cli_actor()

@@ -123,6 +123,15 @@ def check_nice(value: Any) -> str | None:
     return None if 0 <= value <= 19 else f"must be between 0 and 19, got {value}"
 
 
+AUTO_MIGRATE_CHOICES = ("sqlite", "always", "never")
+
+
+def check_auto_migrate(value: Any) -> str | None:
+    if value in AUTO_MIGRATE_CHOICES:
+        return None
+    return f"must be one of {', '.join(AUTO_MIGRATE_CHOICES)}, got {value!r}"
+
+
 def check_event_loop(value: Any) -> str | None:
     return None if value in ("auto", "asyncio") else f"must be auto or asyncio, got {value!r}"
 

@@ -13,6 +13,7 @@ from feedsvc.config.checks import (
     DAY,
     SECONDS,
     admin_tokens_problem,
+    check_auto_migrate,
     check_database_url,
     check_event_loop,
     check_fraction,
@@ -52,6 +53,13 @@ class Settings:
         "",
         "absolute base URL used in feed links; empty = http://{listen}",
         check=check_url_or_empty,
+    )
+    auto_migrate: str = setting(
+        "sqlite",
+        "whether serve, refresh and sources import migrate the schema themselves: sqlite "
+        "(only a SQLite database: one host), always, or never (run `feedsvc migrate` first; "
+        "they refuse a schema that is not this version's)",
+        check=check_auto_migrate,
     )
     timezone: str = setting(
         "auto",

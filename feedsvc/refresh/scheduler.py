@@ -68,6 +68,8 @@ class Scheduler:
         self._tick_errors = 0
         self.reports: list[RefreshReport] = []  # recent reports, newest last (bounded)
         self._report_added = asyncio.Event()
+        self._tick_lock = asyncio.Lock()  # a wake() and the metronome never claim at once
+        self._woken: asyncio.Task[int] | None = None
 
     @property
     def in_flight(self) -> int:
@@ -95,9 +97,21 @@ class Scheduler:
             self._ctx.owner,
         )
 
+    def wake(self) -> None:
+        """Tick now, not at the next beat: a source was added, edited or made due
+        elsewhere (PostgreSQL's change signal, store/notify.py). A tick already running
+        or about to run covers it."""
+        if self._aps is None or (self._woken is not None and not self._woken.done()):
+            return
+        self._woken = asyncio.create_task(self.tick(), name="feedsvc-wake-tick")
+
     async def tick(self) -> int:
         """Claim what is due (one batch, up to the free slots) and start refreshing it;
         once started, a full batch is followed at once by more claims while slots are free."""
+        async with self._tick_lock:
+            return await self._tick()
+
+    async def _tick(self) -> int:
         self._last_tick = time.monotonic()
         try:
             claimed, wanted = await self._claim()
@@ -231,6 +245,8 @@ class Scheduler:
         if self._refiller is not None:
             self._refiller.cancel()
             await asyncio.gather(self._refiller, return_exceptions=True)
+        if self._woken is not None:
+            await asyncio.gather(self._woken, return_exceptions=True)
         if self._running:
             # Let running refreshes save; cancel what is left (its lease is released when
             # this process starts again, or taken over once its heartbeat is silent).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -46,10 +47,24 @@ from feedsvc.store import migrate as _migrate
 from feedsvc.store import sources as _sources
 from feedsvc.store.engine import WRITE_OPTION, create_engine, hide_password
 
-# Serialises `feedsvc migrate` run by several replicas at once on PostgreSQL.
+# Serialise `feedsvc migrate`, and sources-file syncs, run by several processes at once
+# on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
 MIGRATION_LOCK_ID = 0x66656564  # "feed"
+SYNC_LOCK_ID = 0x66656565
 
 Dialect = Literal["sqlite", "postgresql"]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """What :meth:`Store.migrate` did: the revision before and after (equal: nothing)."""
+
+    before: str | None
+    after: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
 
 
 def _reason(exc: BaseException) -> str:
@@ -75,14 +90,22 @@ class Store:
         self._database_url = database_url
         self._dialect: Dialect = "sqlite" if name == "sqlite" else "postgresql"
         self._write_lock = asyncio.Lock() if self._dialect == "sqlite" else None
+        self.commits = 0  # write transactions this Store committed (web/versions.py)
 
     @classmethod
     async def open(
-        cls, database_url: str, *, migrate: bool = False, read_only: bool = False
+        cls,
+        database_url: str,
+        *,
+        migrate: bool = False,
+        read_only: bool = False,
+        check: bool = True,
     ) -> Store:
-        """Open, then migrate or check the schema. Unreachable or unreadable databases raise
-        StoreError naming the URL (password hidden). ``read_only``: the connections cannot
-        write (SQLite ``mode=ro``, PostgreSQL read-only transactions); never with migrate.
+        """Open, then migrate or check the schema (SchemaMismatchError); ``check=False``:
+        only see that the database answers (``feedsvc migrate`` then migrates itself).
+        Unreachable or unreadable databases raise StoreError naming the URL (password
+        hidden). ``read_only``: the connections cannot write (SQLite ``mode=ro``,
+        PostgreSQL read-only transactions); never with migrate.
         """
         if migrate and read_only:
             raise ValueError("a read-only store cannot migrate")
@@ -90,8 +113,10 @@ class Store:
         try:
             if migrate:
                 await store.migrate()
-            else:
+            elif check:
                 await store.check_schema()
+            else:
+                await store.ping()
         except (DBAPIError, OSError) as exc:
             await store.close()
             raise StoreError(
@@ -132,11 +157,17 @@ class Store:
                 await conn.execution_options(**{WRITE_OPTION: True})
             async with conn.begin():
                 yield conn
+            self.commits += 1
 
     # --- lifecycle ---------------------------------------------------------------------
 
-    async def migrate(self) -> None:
-        """Upgrade the schema to the newest revision (idempotent, one transaction)."""
+    async def migrate(self) -> Migration:
+        """Upgrade the schema to the newest revision in one transaction; a database already
+        there is left as it is (``Migration.changed`` False). Several processes may run it
+        at once: on PostgreSQL an advisory lock makes them take turns, and each reads the
+        revision only once it holds the lock (SQLite: ``BEGIN IMMEDIATE`` does the same).
+        A revision this code does not know (a newer feedsvc's) raises SchemaMismatchError
+        and changes nothing."""
         engine = create_engine(self._database_url, for_migrations=True)
         try:
             async with self._write(engine) as conn:
@@ -144,6 +175,13 @@ class Store:
                     await conn.execute(
                         text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID}
                     )
+                before = await conn.run_sync(_migrate.current_revision)
+                status = _migrate.schema_status(before)
+                if status is _migrate.SchemaStatus.UNKNOWN:
+                    assert before is not None
+                    raise _migrate.too_new_error(before)
+                if status is _migrate.SchemaStatus.CURRENT:
+                    return Migration(before, before)
                 await conn.run_sync(_migrate.upgrade)
                 if self._dialect == "sqlite":
                     # Foreign keys were off during the migration; refuse to commit one
@@ -153,6 +191,7 @@ class Store:
                         raise StoreError(
                             f"migration left rows violating foreign keys: {broken[:10]}"
                         )
+                return Migration(before, await conn.run_sync(_migrate.current_revision))
         finally:
             await engine.dispose()
 
@@ -161,13 +200,19 @@ class Store:
             return await conn.run_sync(_migrate.current_revision)
 
     async def check_schema(self) -> None:
-        """Raise StoreError unless the database is migrated to this code's revision."""
-        current, head = await self.schema_revision(), _migrate.head_revision()
-        if current != head:
-            raise StoreError(
-                f"database schema is at revision {current or 'none (empty database)'}, "
-                f"this feedsvc needs {head}: run `feedsvc migrate`"
-            )
+        """Raise SchemaMismatchError unless the database is at this code's revision."""
+        problem = _migrate.schema_error(await self.schema_revision())
+        if problem is not None:
+            raise problem
+
+    async def check_ready(self) -> None:
+        """``/readyz``: raise SchemaMismatchError only for a schema *behind* this code's. A
+        newer one means a rolling upgrade migrated it under this running process; by the
+        expand/contract rule (docs/deploy.md) this version still works on it, and going
+        unready would take every old replica out of service before any new one is up."""
+        problem = _migrate.schema_error(await self.schema_revision())
+        if problem is not None and not problem.too_new:
+            raise problem
 
     async def ping(self) -> None:
         """Raise if the database is unreachable."""
@@ -194,6 +239,11 @@ class Store:
         enabled source at once needs ``prune`` (else PruneRefusedError, nothing written).
         """
         async with self._write() as conn:
+            if self._dialect == "postgresql":
+                # Workers starting together would each insert the new sources (a unique
+                # violation) or write the same change twice: one sync at a time, each
+                # reading the database only once the previous one committed.
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": SYNC_LOCK_ID})
             report = await _sources.sync_sources(conn, configs, now, prune=prune, actor=actor)
             keys = [FeedKey(FeedKind.SOURCE, s) for s in report.renamed]
             await _feeds.bump_versions(conn, self._dialect, keys, now)

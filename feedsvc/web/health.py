@@ -1,5 +1,6 @@
 """``GET /healthz``: is the database reachable, and whatever the ``health`` callable adds.
-``GET /readyz``: the database is reachable and migrated to this code (200), else 503.
+``GET /readyz``: the database is reachable and migrated at least to this code (200), else
+503 (a newer schema is a rolling upgrade in progress: ``Store.check_ready``).
 
 Convention for the callable's dict: any value that is exactly ``False`` marks the service
 unhealthy (e.g. ``{"scheduler": False}``); a non-empty list under ``degraded`` (reasons, e.g.

@@ -10,7 +10,12 @@ process is seen by the very next request.
 
 :class:`SQLiteChangeProbe` reads ``PRAGMA data_version`` on its own read-only connection,
 which changes whenever another connection (in any process) commits: a few microseconds,
-no thread hop. Without a probe (e.g. PostgreSQL) every call goes to the reader.
+no thread hop. :class:`NotifyChangeProbe` does the same on PostgreSQL from the
+notifications a :class:`~feedsvc.store.notify.ChangeListener` receives (migration 0010's
+triggers), plus this process's own commits (so an admin write is seen by the next request
+of the process that made it); while its connection is down it says "changed" every time,
+so each request reads the database: slower, never stale. Without a probe every call
+goes to the reader.
 
 Concurrent misses for one key share one read: right after a commit every waiting request
 misses at once, and without this each of them (64 under load) would queue its own read
@@ -81,6 +86,26 @@ class SQLiteChangeProbe:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+class ChangeCounter(Protocol):
+    """What a :class:`NotifyChangeProbe` reads (a ChangeListener)."""
+
+    generation: int
+    connected: bool
+
+
+class NotifyChangeProbe:
+    """PostgreSQL: the listener's generation and this process's commit count."""
+
+    def __init__(self, listener: ChangeCounter, own_commits: Callable[[], int]) -> None:
+        self.listener = listener
+        self.own_commits = own_commits
+
+    def token(self) -> object:
+        if not self.listener.connected:
+            return object()  # unlike any other token: the memo reads the database
+        return (self.listener.generation, self.own_commits())
 
 
 class VersionMemo:

@@ -102,7 +102,7 @@ async def make_harness(
             parse_admin_tokens(settings.admin_tokens),
             refresh_now=scheduler.refresh_now,
         )
-        app = create_app(settings, reader=store, api=api, ready=store.check_schema)
+        app = create_app(settings, reader=store, api=api, ready=store.check_ready)
         client = await aiohttp_client(app)
         base = str(portal.make_url("")).rstrip("/")
         return ApiHarness(client, store, scheduler, api, base)

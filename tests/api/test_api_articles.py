@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from api_support import ApiHarness, auth
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from feedsvc.store.migrate import downgrade
 from feedsvc.store.schema import sources
@@ -98,6 +98,16 @@ async def test_readyz_says_whether_the_schema_is_current(harness: ApiHarness) ->
     behind = await harness.client.get("/readyz")
     assert behind.status == 503
     assert "feedsvc migrate" in (await behind.json())["error"]
+
+
+async def test_readyz_stays_ready_when_a_newer_version_migrated_under_it(
+    harness: ApiHarness,
+) -> None:
+    # A rolling upgrade: the new release's migration ran while this process serves.
+    async with harness.store.engine.begin() as conn:
+        await conn.execute(text("UPDATE alembic_version SET version_num = '9999_newer'"))
+    ready = await harness.client.get("/readyz")
+    assert ready.status == 200, await ready.text()
 
 
 async def test_preview_shows_candidates_articles_with_provenance_and_link_reasons(

@@ -40,6 +40,7 @@ def test_every_default_passes_validation_and_help_is_present() -> None:
         ({"FEEDSVC_DATABASE_URL": "postgresql+asyncpg://u@db/feeds"}, "database_url", "postgresql+asyncpg://u@db/feeds"),
         ({"FEEDSVC_LOG_LEVEL": "debug"}, "log_level", "DEBUG"),
         ({"FEEDSVC_EXTRACT_WORKERS": "0"}, "extract_workers", 0),
+        ({"FEEDSVC_AUTO_MIGRATE": "never"}, "auto_migrate", "never"),
         ({"FEEDSVC_MAX_BODY_BYTES": "1_000_000"}, "max_body_bytes", 1_000_000),
     ],
 )  # fmt: skip
@@ -70,6 +71,7 @@ def test_env_values_are_parsed(env: dict[str, str], field: str, value: object) -
         ({"FEEDSVC_DATABASE_URL": "nonsense"}, "FEEDSVC_DATABASE_URL: not a database URL"),
         ({"FEEDSVC_DATABASE_URL": "postgresql://u@db/x"}, "FEEDSVC_DATABASE_URL: unsupported driver 'postgresql'"),
         ({"FEEDSVC_USER_AGENT": "a\r\nX-Evil: 1"}, "FEEDSVC_USER_AGENT: must be one line"),
+        ({"FEEDSVC_AUTO_MIGRATE": "sometimes"}, "FEEDSVC_AUTO_MIGRATE: must be one of sqlite, always, never, got 'sometimes'"),
         ({"FEEDSVC_PER_HOST_CONCURRENCY": "0"}, "FEEDSVC_PER_HOST_CONCURRENCY: must be greater than 0, got 0"),
         ({"FEEDSVC_TOTAL_TIMEOUT": "-1"}, "FEEDSVC_TOTAL_TIMEOUT: must be greater than 0, got -1.0"),
         ({"FEEDSVC_MAX_REDIRECTS": "-1"}, "FEEDSVC_MAX_REDIRECTS: must be at least 0, got -1"),

@@ -121,6 +121,7 @@ def write_config(path: Path, *, database_url: str, site_url: str) -> Path:
     path.write_text(
         "settings:\n"
         f"  database_url: '{database_url}'\n"
+        "  auto_migrate: always\n"  # PostgreSQL too: no separate `feedsvc migrate` here
         "  timezone: Asia/Shanghai\n"
         "  extract_workers: 0\n"  # one process, so SIGKILL takes all of it
         f"  scheduler_tick: {SCHEDULER_TICK}\n"

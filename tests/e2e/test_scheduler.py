@@ -60,3 +60,31 @@ async def test_health_reports_a_running_metronome(tmp_path: Path) -> None:
         finally:
             await scheduler.stop()
         assert scheduler.health()["ok"] is False
+
+
+async def _reports(scheduler: Scheduler, count: int, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if len(scheduler.reports) >= count:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{len(scheduler.reports)} reports, not {count}, in {seconds}s")
+
+
+async def test_wake_claims_at_once_between_beats(tmp_path: Path) -> None:
+    # A beat an hour apart: only the first (at start) and wake() can claim anything.
+    settings = "  claim_batch: 8\n  scheduler_tick: 3600\n"
+    async for p in pipeline_context(tmp_path, extra_settings=settings):
+        scheduler = Scheduler(p.ctx)
+        scheduler.wake()  # not started: nothing to wake
+        scheduler.start()
+        try:
+            await _reports(scheduler, 4)
+            await scheduler.wait_idle()
+            p.clock.advance(seconds=45)  # every source is due again
+            scheduler.wake()
+            scheduler.wake()  # a wake-up already under way covers this one
+            await _reports(scheduler, 8, seconds=5.0)
+            await scheduler.wait_idle()
+            assert len(scheduler.reports) == 8
+        finally:
+            await scheduler.stop()
