@@ -68,7 +68,6 @@ class Scheduler:
         self._tick_errors = 0
         self.reports: list[RefreshReport] = []  # recent reports, newest last (bounded)
         self._report_added = asyncio.Event()
-        self._tick_lock = asyncio.Lock()  # a wake() and the metronome never claim at once
         self._woken: asyncio.Task[int] | None = None
 
     @property
@@ -107,11 +106,8 @@ class Scheduler:
 
     async def tick(self) -> int:
         """Claim what is due (one batch, up to the free slots) and start refreshing it;
-        once started, a full batch is followed at once by more claims while slots are free."""
-        async with self._tick_lock:
-            return await self._tick()
-
-    async def _tick(self) -> int:
+        once started, a full batch is followed at once by more claims while slots are free.
+        A wake() and the metronome never claim at once: ``_claim`` holds the claim lock."""
         self._last_tick = time.monotonic()
         try:
             claimed, wanted = await self._claim()
