@@ -60,6 +60,8 @@ def extract_article(
         raise ExtractError(page_url, str(exc)) from exc
     page = ArticlePage(root, page_url, tz, now)
     every = (SelectorProvider(selectors, page_url), *providers)
+    for provider in every:
+        provider.prepare(page)
     f = Fields()
     f.title = resolve_title(page, _offers(every, lambda p: p.title(page)))
     page.set_title(value(f.title))

@@ -34,6 +34,14 @@ class ArticlePage:
     now: datetime
     _title: str | None = field(default=None, init=False)
     _images_fixed: bool = field(default=False, init=False)
+    scope: lxml.html.HtmlElement | None = field(default=None, init=False)
+
+    def narrow(self, scope: lxml.html.HtmlElement) -> None:
+        """Read lines, credits and the stripped copy inside ``scope`` only (the article's
+        region of a learned template); metas and JSON-LD stay the page's."""
+        self.scope = scope
+        for view in ("lines", "title_index", "stripped", "clean_lines"):
+            self.__dict__.pop(view, None)
 
     @cached_property
     def ld(self) -> JsonLd:
@@ -45,7 +53,9 @@ class ArticlePage:
 
     @cached_property
     def lines(self) -> list[str]:
-        """The page's block lines (read before any clean-up)."""
+        """The page's block lines (read before any clean-up), of its scope when narrowed."""
+        if self.scope is not None:
+            return block_lines(self.scope)
         body = self.root.find("body")
         return block_lines(body if body is not None else self.root)
 
@@ -74,7 +84,7 @@ class ArticlePage:
         """A copy without chrome, decorations or lazy-image placeholders (the original keeps
         its chrome for bylines and breadcrumbs, but gets the lazy images fixed)."""
         self.fix_images()
-        stripped = copy.deepcopy(self.root)
+        stripped = copy.deepcopy(self.scope if self.scope is not None else self.root)
         # Icons and template pictures are no content: a feed reader would show a 13×12
         # marker or a share button as a picture. Their sizes are read here, before
         # readability-lxml drops width and height.

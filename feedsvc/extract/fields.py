@@ -80,6 +80,11 @@ class CandidateProvider:
     overrides the fields it knows. ``title`` is the resolved headline where it matters (a
     content selector drops a repeated headline)."""
 
+    def prepare(self, page: ArticlePage) -> None:
+        """Called once on the parsed page before any field is resolved (a learned template
+        pins its paths and drops the boilerplate it knows here)."""
+        return None
+
     def title(self, page: ArticlePage) -> Sequence[Candidate[str]]:
         return ()
 
