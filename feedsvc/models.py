@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from feedsvc.store.templates import TemplateState
 
 
 @dataclass(frozen=True)
@@ -334,6 +338,9 @@ class RefreshOutcome:
     zone: str | None = None  # "ZONE: evidence" of the list page's naive times (None: kept)
     dropped: tuple[DroppedLink, ...] = ()  # links found but not stored this time, and why
     pages: tuple[PageFetch, ...] = ()  # every page fetched, with its HTTP status
+    # The source's template after this refresh (None: unchanged) and the run's note on it.
+    template_state: TemplateState | None = None
+    template_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -362,6 +369,7 @@ class FetchRun:
     # unchanged + the dropped among them.
     unchanged_count: int = 0
     pages: tuple[PageFetch, ...] = ()
+    template_note: str | None = None  # what the run did with the source's template
 
 
 @dataclass(frozen=True)

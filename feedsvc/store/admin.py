@@ -28,6 +28,7 @@ from feedsvc.store.codec import source_config_from_json, source_config_to_json
 from feedsvc.store.feeds import bump_versions, older_than, text_matches
 from feedsvc.store.schema import article_sources, articles, audit, sources
 from feedsvc.store.sources import forget_page_validators, list_inputs_changed
+from feedsvc.store.templates import forget_template
 
 URN_UUID = "urn:uuid:"
 
@@ -108,6 +109,7 @@ async def create_source(
         was = source_config_from_json(old.config_json, source_id=config.id)
         if list_inputs_changed(was, config):
             await forget_page_validators(conn, config.id)
+            await forget_template(conn, config.id)
     await record_audit(
         conn,
         AuditEntry(
@@ -146,6 +148,7 @@ async def change_source(
         was = source_config_from_json(old.config_json, source_id=source_id)
         if list_inputs_changed(was, change.config):
             await forget_page_validators(conn, source_id)
+            await forget_template(conn, source_id)
         if change.config.interval_seconds < old.interval_seconds:
             # A shorter interval takes effect now, as in the file's sync.
             soon = change.now + timedelta(seconds=change.config.interval_seconds)

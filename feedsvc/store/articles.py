@@ -29,6 +29,7 @@ from feedsvc.store.schema import (
 )
 from feedsvc.store.sources import finish_lease, insert_run
 from feedsvc.store.sql import chunks, insert
+from feedsvc.store.templates import save_template_state
 
 LATEST = FeedKey(FeedKind.LATEST)
 
@@ -190,8 +191,11 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
                 - {d.url for d in outcome.dropped}
             ),
             pages=outcome.pages,
+            template_note=outcome.template_note,
         ),
     )
+    if outcome.template_state is not None:
+        await save_template_state(conn, dialect, outcome.template_state, at)
     return SaveResult(
         new=totals.new,
         updated=totals.updated,

@@ -171,8 +171,31 @@ fetch_runs = Table(
     # Migration 0010: found links already stored and unedited; every page fetched.
     Column("unchanged_count", Integer, nullable=False, server_default=text("0")),
     Column("pages_json", Text),  # [{"url", "status", "kind", "error"}]
+    # Migration 0012: what the refresh did with the source's template ("learned from 4
+    # pages", "2 of 5 pages drifted: generic fallback"); NULL: nothing to say.
+    Column("template_note", Text),
 )
 Index(None, fetch_runs.c.source_id, fetch_runs.c.id)
+
+# Migration 0012: the template learned per source from its article pages (extract/template),
+# with its evidence, the observations of pages still to learn from, and drift counters.
+# Forgotten when the source's inputs (URL, selectors…) change.
+source_templates = Table(
+    "source_templates",
+    metadata,
+    Column("source_id", Text, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", Text, nullable=False),  # learning | learned | drifted
+    Column("template_json", Text),  # NULL until learned
+    Column("observations_json", Text, nullable=False),  # [Observation] still to learn from
+    Column("pages_observed", Integer, nullable=False, server_default=text("0")),
+    Column("pages_agreed", Integer, nullable=False, server_default=text("0")),
+    Column("learned_at", UTCDateTime),
+    Column("pinned_pages", Integer, nullable=False, server_default=text("0")),
+    Column("drift_pages", Integer, nullable=False, server_default=text("0")),  # in a row
+    Column("drift_total", Integer, nullable=False, server_default=text("0")),
+    Column("last_drift", Text),  # what failed on the last drifted page
+    Column("updated_at", UTCDateTime, nullable=False),
+)
 
 # Migration 0005: every write through the admin API, in the write's own transaction.
 audit = Table(

@@ -25,6 +25,7 @@ from feedsvc.models import (
 from feedsvc.store.audit import record_audit, snapshot
 from feedsvc.store.codec import source_config_from_json, source_config_to_json
 from feedsvc.store.schema import fetch_runs, page_validators, sources
+from feedsvc.store.templates import forget_template
 from feedsvc.store.types import UTCDateTime
 
 MAX_ERROR_CHARS = 4000
@@ -160,6 +161,7 @@ async def _apply_entry(
         report.changed.append(config.id)
     if list_inputs_changed(was, config):
         await forget_page_validators(conn, config.id)
+        await forget_template(conn, config.id)
     if old.name != config.name:
         report.renamed.append(config.id)
     await conn.execute(
@@ -351,6 +353,7 @@ async def insert_run(conn: AsyncConnection, run: FetchRun) -> None:
             dropped_json=dropped_to_json(run.dropped),
             unchanged_count=run.unchanged_count,
             pages_json=pages_to_json(run.pages),
+            template_note=run.template_note,
         )
     )
 
@@ -412,6 +415,7 @@ async def recent_runs(conn: AsyncConnection, source_id: str, limit: int) -> list
             id=row.id,
             unchanged_count=row.unchanged_count,
             pages=pages_from_json(row.pages_json),
+            template_note=row.template_note,
         )
         for row in rows
     ]

@@ -45,7 +45,9 @@ from feedsvc.store import feedlist as _feedlist
 from feedsvc.store import feeds as _feeds
 from feedsvc.store import migrate as _migrate
 from feedsvc.store import sources as _sources
+from feedsvc.store import templates as _templates
 from feedsvc.store.engine import WRITE_OPTION, create_engine, hide_password
+from feedsvc.store.templates import TemplateState
 
 # Serialise `feedsvc migrate`, and sources-file syncs, run by several processes at once
 # on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
@@ -349,6 +351,11 @@ class Store:
                 run=run,
                 drift=drift,
             )
+
+    async def template_state(self, source_id: str) -> TemplateState | None:
+        """The source's learned template and its counters (None: nothing observed yet)."""
+        async with self._read() as conn:
+            return await _templates.get_template_state(conn, source_id)
 
     async def recent_runs(self, source_id: str, limit: int = 20) -> list[FetchRun]:
         async with self._read() as conn:
