@@ -49,7 +49,7 @@ def extract_templated(
     )
     if provider is not None and provider.pinned:
         return TemplatedExtraction(article, pinned=True)
-    seen = observe(html, article.title, article.content_html, article.category)
+    seen = observe(html, page_url, article.title, article.content_html, article.category)
     return TemplatedExtraction(
         article, drift=provider.drift if provider else None, observation=seen
     )

@@ -46,6 +46,7 @@ class Observation:
     teasers: frozenset[str] = frozenset()
     labels: tuple[tuple[str, str], ...] = ()
     category: str | None = None  # the generic extractor's category, if any
+    url: str = ""  # the page's: a page seen again replaces its earlier observation
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +57,7 @@ class Observation:
             "teasers": sorted(self.teasers),
             "labels": [list(pair) for pair in self.labels],
             "category": self.category,
+            "url": self.url,
         }
 
     @classmethod
@@ -71,13 +73,14 @@ class Observation:
                 teasers=frozenset(str(t) for t in data.get("teasers", [])),
                 labels=tuple((str(p), str(t)) for p, t in data.get("labels", [])),
                 category=data.get("category"),
+                url=str(data.get("url", "")),
             )
         except (TypeError, ValueError) as exc:
             raise TemplateError(f"observation: unreadable ({exc})") from exc
 
 
 def observe(
-    html: str, title: str | None, content_html: str | None, category: str | None
+    html: str, url: str, title: str | None, content_html: str | None, category: str | None
 ) -> Observation | None:
     """The observation of one page from its generic extraction; None when the body cannot
     be found back in the page."""
@@ -118,6 +121,7 @@ def observe(
         teasers=frozenset(teasers),
         labels=tuple(labels),
         category=category,
+        url=url,
     )
 
 

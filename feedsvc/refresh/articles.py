@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from feedsvc.errors import ExtractError, FetchError
-from feedsvc.extract import extract_article
+from feedsvc.extract.template import Template
+from feedsvc.extract.templated import extract_templated
 from feedsvc.models import (
     DroppedLink,
     ExtractedArticle,
@@ -29,8 +30,16 @@ from feedsvc.pause_points import pause_point
 from feedsvc.redact import redact_credentials
 from feedsvc.refresh.context import RefreshContext, allow_private, extract_in_pool, page_zone
 from feedsvc.refresh.pagelog import PageLog
+from feedsvc.refresh.templating import PageTemplating, advance, load_template
+from feedsvc.store.templates import TemplateState
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ProcessedArticle:
+    article: NormalizedArticle
+    templating: PageTemplating
 
 
 def process_article(
@@ -42,14 +51,21 @@ def process_article(
     now: datetime,
     first_seen: datetime | None,
     max_content_bytes: int,
-) -> NormalizedArticle:
-    """Extract and normalize one article page in a single trip off the event loop."""
+    template: Template | None = None,
+) -> ProcessedArticle:
+    """Extract (pinned by the source's template when it matches) and normalize one article
+    page in a single trip off the event loop."""
     pause_point("extract")  # inert outside the crash tests
-    extracted = extract_article(
-        fetch.text, fetch.final_url, selectors=source.selectors, tz=ZoneInfo(zone_name), now=now
+    found = extract_templated(
+        fetch.text,
+        fetch.final_url,
+        selectors=source.selectors,
+        tz=ZoneInfo(zone_name),
+        now=now,
+        template=template,
     )
-    return normalize_article(
-        extracted,
+    article = normalize_article(
+        found.article,
         link_url=link_url,
         list_item=list_item,
         fetch=fetch,
@@ -58,6 +74,7 @@ def process_article(
         first_seen=first_seen,
         max_content_bytes=max_content_bytes,
     )
+    return ProcessedArticle(article, PageTemplating(found.pinned, found.drift, found.observation))
 
 
 def article_from_list_item(
@@ -93,6 +110,9 @@ class Collected:
     checked: list[str] = field(default_factory=list)
     listed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    templating: list[PageTemplating] = field(default_factory=list)
+    template_state: TemplateState | None = None  # to write with the save (None: unchanged)
+    template_note: str | None = None
 
 
 async def fetch_and_process(
@@ -103,7 +123,8 @@ async def fetch_and_process(
     known: KnownArticle | None,
     now: datetime,
     pages: PageLog,
-) -> NormalizedArticle | None:
+    template: Template | None = None,
+) -> ProcessedArticle | None:
     """One article: None means "checked, unchanged" (304)."""
     validators = (
         PageValidators(etag=known.etag, last_modified=known.last_modified) if known else None
@@ -129,6 +150,7 @@ async def fetch_and_process(
         now,
         known.first_seen if known else None,
         ctx.settings.max_content_bytes,
+        template,
     )
 
 
@@ -171,6 +193,7 @@ async def collect_articles(
                 jobs.append((art.link_url, on_list.get(art.link_url), art))
 
     errors = found.errors
+    tstate = await load_template(ctx.store, source.id)
 
     async def run(link: str, item: ListItem | None, prior: KnownArticle | None) -> None:
         if time.monotonic() > deadline:
@@ -179,7 +202,9 @@ async def collect_articles(
             dropped.append(DroppedLink(link, "postponed: the refresh ran out of its lease time"))
             return
         try:
-            article = await fetch_and_process(ctx, source, link, item, prior, now, pages)
+            done = await fetch_and_process(
+                ctx, source, link, item, prior, now, pages, tstate.template
+            )
         except (FetchError, ExtractError) as exc:
             errors.append(str(exc))
             dropped.append(DroppedLink(link, f"{type(exc).__name__}: {exc}"))
@@ -192,10 +217,12 @@ async def collect_articles(
             )
             log.exception("source %s: unexpected error on %s", source.id, link)
             return
-        if article is None:
+        if done is None:
             found.checked.append(link)
         else:
-            found.articles.append(article)
+            found.articles.append(done.article)
+            found.templating.append(done.templating)
 
     await asyncio.gather(*(run(*job) for job in jobs))
+    found.template_state, found.template_note = advance(tstate, found.templating, now)
     return found

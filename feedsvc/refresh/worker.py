@@ -84,6 +84,8 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
             dropped=tuple(dropped),
             zone=scan.zone.describe() if scan.zone is not None else None,
             pages=tuple(pages.pages),
+            template_state=found.template_state,
+            template_note=found.template_note,
         )
         saved = await ctx.store.save_refresh(outcome)
     except LeaseLostError as exc:
