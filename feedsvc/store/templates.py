@@ -12,12 +12,13 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.extract.template import Template, TemplateError
-from feedsvc.extract.templatelearn import Observation
+from feedsvc.extract.templatelearn import MIN_PAGES, Observation
 from feedsvc.store.schema import source_templates
 from feedsvc.store.sql import insert
 
@@ -52,6 +53,40 @@ class TemplateState:
     @property
     def pages_agreed(self) -> int:
         return self.template.evidence.get("body", 0) if self.template is not None else 0
+
+    def message(self) -> str:
+        """One line on where learning stands."""
+        if self.template is None:
+            seen = len(self.observations)
+            if seen < MIN_PAGES:
+                return f"not learned yet: {seen} of {MIN_PAGES} pages observed"
+            return f"not learned yet: {seen} pages observed, they do not agree yet"
+        text = (
+            f"learned from {self.template.pages} pages "
+            f"({self.pages_agreed} agreed on the body), {self.pinned_pages} pages pinned since"
+        )
+        if self.status == DRIFTED:
+            text += f"; drifted: {self.drift_pages} pages in a row ({self.last_drift})"
+        return text
+
+    def summary(self) -> dict[str, Any]:
+        """The state as JSON (the API's SourceTemplate, ``check --source``)."""
+        parts = self.template.describe() if self.template is not None else []
+        return {
+            "source": self.source_id,
+            "status": self.status,
+            "learned": self.template is not None,
+            "message": self.message(),
+            "pages_observed": self.pages_observed,
+            "pages_needed": MIN_PAGES,
+            "pages_agreed": self.pages_agreed,
+            "learned_at": self.learned_at.isoformat() if self.learned_at else None,
+            "pinned_pages": self.pinned_pages,
+            "drift_pages": self.drift_pages,
+            "drift_total": self.drift_total,
+            "last_drift": self.last_drift,
+            "parts": [{"part": part, "path": path, "pages": n} for part, path, n in parts],
+        }
 
 
 async def get_template_state(conn: AsyncConnection, source_id: str) -> TemplateState | None:

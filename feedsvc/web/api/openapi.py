@@ -102,6 +102,39 @@ _RUN: Schema = {
             },
         },
         "error": _nullable("string"),
+        "template_note": _nullable("string"),
+    },
+}
+_TEMPLATE: Schema = {
+    "type": "object",
+    "required": ["source", "status", "learned", "message", "pages_observed", "pages_needed"],
+    "properties": {
+        "source": _STR,
+        "status": {"enum": ["learning", "learned", "drifted"]},
+        "learned": {"type": "boolean"},
+        "message": _STR,
+        "pages_observed": {"type": "integer", "minimum": 0},
+        "pages_needed": {"type": "integer", "minimum": 1},
+        "pages_agreed": {"type": "integer", "minimum": 0},
+        "learned_at": _TIME,
+        "pinned_pages": {"type": "integer", "minimum": 0},
+        "drift_pages": {"type": "integer", "minimum": 0},
+        "drift_total": {"type": "integer", "minimum": 0},
+        "last_drift": _nullable("string"),
+        "parts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["part", "path", "pages"],
+                "properties": {
+                    "part": {
+                        "enum": ["region", "title", "body", "category", "teaser", "boilerplate"]
+                    },
+                    "path": _STR,
+                    "pages": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
     },
 }
 _HEALTH: Schema = {
@@ -165,6 +198,7 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "SourceList": _object(["sources"], {"sources": {"type": "array", "items": _ref("Source")}}),
     "Run": _RUN,
+    "SourceTemplate": _TEMPLATE,
     "RunList": _object(["runs"], {"runs": {"type": "array", "items": _ref("Run")}}),
     "RefreshResult": _object(
         ["status"],

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from feedsvc.adminmodels import AdminSource, ArticleFilter, ArticleSummary, SourceChange
 from feedsvc.models import FeedInfo, FeedKey, FetchRun, SourceConfig, StoredArticle
+from feedsvc.store.templates import TemplateState
 
 # Runs one refresh of the source now, through the scheduler's code; False when another
 # process holds its lease. None on the context: this process has no scheduler.
@@ -24,6 +25,8 @@ class AdminStore(Protocol):
     async def change_source(self, source_id: str, change: SourceChange) -> None: ...
 
     async def recent_runs(self, source_id: str, limit: int = 20) -> list[FetchRun]: ...
+
+    async def template_state(self, source_id: str) -> TemplateState | None: ...
 
     async def list_articles(self, query: ArticleFilter) -> list[ArticleSummary]: ...
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from feedsvc.config import SourceProblem
+from feedsvc.store.templates import TemplateState
 from feedsvc.web.api.context import api
 from feedsvc.web.api.errors import ApiError, invalid, json_body
 from feedsvc.web.api.views import run_json, source_json
@@ -29,6 +30,17 @@ async def source_runs(request: web.Request) -> web.Response:
         raise ApiError(404, f"no source {source_id!r}")
     runs = await ctx.store.recent_runs(source_id, limit)
     return json_body({"runs": [run_json(r) for r in runs]})
+
+
+async def source_template(request: web.Request) -> web.Response:
+    """The template learned from the source's article pages, with its evidence; or how
+    far learning has come ("not learned yet: 2 of 3 pages observed")."""
+    ctx = api(request)
+    source_id = request.match_info["source_id"]
+    if not await ctx.store.admin_sources(source_id):
+        raise ApiError(404, f"no source {source_id!r}")
+    state = await ctx.store.template_state(source_id) or TemplateState(source_id)
+    return json_body(state.summary())
 
 
 async def health(request: web.Request) -> web.Response:

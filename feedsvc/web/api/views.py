@@ -67,6 +67,7 @@ def run_json(run: FetchRun) -> dict[str, Any]:
             {"url": p.url, "status": p.status, "kind": p.kind, "error": p.error} for p in run.pages
         ],
         "error": run.error,
+        "template_note": run.template_note,
     }
 
 
