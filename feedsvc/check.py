@@ -18,8 +18,10 @@ from zoneinfo import ZoneInfo
 
 from feedsvc.config import Settings
 from feedsvc.errors import FeedsvcError
-from feedsvc.extract import detect_list, extract_article, extract_list, guess_page_url
+from feedsvc.extract import detect_list, extract_list, guess_page_url
 from feedsvc.extract.dom import parse_html
+from feedsvc.extract.template import Template
+from feedsvc.extract.templated import extract_templated
 from feedsvc.extract.zone import ZoneChoice, choose_zone
 from feedsvc.fetch import Fetcher, decode_html
 from feedsvc.models import (
@@ -86,6 +88,9 @@ class CheckResult:
     provenance: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     zone: ZoneChoice | None = None  # the zone of the page's naive times, and why
+    # ``check --source``: the source's learned template (TemplateState.summary()), or a
+    # note saying why it could not be read.
+    template: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         art, raw = self.article, self.extracted
@@ -130,6 +135,7 @@ class CheckResult:
             "timezone": None
             if self.zone is None
             else {"name": self.zone.name, "evidence": self.zone.evidence},
+            "template": self.template,
         }
 
     def to_text(self) -> str:
@@ -141,6 +147,7 @@ class CheckResult:
         if self.list_url:
             lines += self._list_text()
         lines += self._article_text()
+        lines += template_text(self.template)
         return "\n".join(lines)
 
     def _list_text(self) -> list[str]:
@@ -197,6 +204,18 @@ class CheckResult:
             row("content", f"{len(text)} characters: {text[:300]}…", "content_html"),
             "  provenance: " + ", ".join(f"{k}={v}" for k, v in sorted(prov.items())),
         ]
+
+
+def template_text(summary: dict[str, Any] | None) -> list[str]:
+    """The learned template as ``check --source`` prints it: state, then each part with
+    its path and the pages that agreed."""
+    if summary is None:
+        return []
+    lines = ["", f"template: {summary['status']}: {summary['message']}"]
+    if summary.get("last_drift"):
+        lines.append(f"  last drift: {summary['last_drift']}")
+    lines += [f"  {p['part'] + ':':13}{p['path']}   [{p['pages']} pages]" for p in summary["parts"]]
+    return lines
 
 
 @dataclass
@@ -256,6 +275,7 @@ async def run_check(
     base_url: str | None = None,
     timezone: str | None = None,
     source: SourceConfig | None = None,
+    template: Template | None = None,
 ) -> CheckResult:
     """Fetch (or read) ``target`` and extract it like a refresh would, without storing.
 
@@ -263,7 +283,8 @@ async def run_check(
     selectors, encoding, zone, language, category and private-network opt-in;
     ``selectors`` and ``timezone`` given here override its own. ``timezone`` is the zone a
     source would configure; without one (and the setting at ``auto``) the zone comes from
-    the page's evidence (extract/zone.py), as in a refresh.
+    the page's evidence (extract/zone.py), as in a refresh. ``template``: the source's
+    learned template, pinned on its article page as a refresh would.
 
     Raises FetchError when the target cannot be fetched and ExtractError when the page is
     not HTML at all; a failure on the first article is reported in the result instead.
@@ -290,7 +311,7 @@ async def run_check(
         tz = zone.zone()
         if article_only:
             result = CheckResult(list_url=None, rule=None, notes=notes, zone=zone)
-            _fill_article(result, page, source, tz, now, None, settings.max_content_bytes)
+            _fill_article(result, page, source, tz, now, None, settings, template)
             return result
         result = await asyncio.to_thread(_list_result, page, selectors, tz, now)
         result.notes = notes + result.notes
@@ -313,7 +334,7 @@ async def run_check(
             except FeedsvcError as exc:
                 result.article_error = str(exc)
                 return result
-            _fill_article(result, art_page, source, tz, now, first, settings.max_content_bytes)
+            _fill_article(result, art_page, source, tz, now, first, settings, template)
         return result
 
 
@@ -364,11 +385,17 @@ def _fill_article(
     tz: ZoneInfo,
     now: datetime,
     item: ListItem | None,
-    max_content_bytes: int,
+    settings: Settings,
+    template: Template | None,
 ) -> None:
     result.article_url = page.url
     try:
-        extracted = extract_article(page.text, page.url, selectors=source.selectors, tz=tz, now=now)
+        found = extract_templated(
+            page.text, page.url, selectors=source.selectors, tz=tz, now=now, template=template
+        )
+        extracted = found.article
+        if found.drift:
+            result.notes.append(f"the learned template does not match this page: {found.drift}")
         result.extracted = extracted
         result.provenance = dict(extracted.provenance)
         result.article = normalize_article(
@@ -378,7 +405,7 @@ def _fill_article(
             fetch=page.fetch,
             source=source,
             now=now,
-            max_content_bytes=max_content_bytes,
+            max_content_bytes=settings.max_content_bytes,
         )
     except (FeedsvcError, ValueError) as exc:
         result.article_error = str(exc)

@@ -18,6 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedsvc import __version__
@@ -33,6 +34,9 @@ from feedsvc.sourcescli import (
     add_sources_parser,
     run_sources,
 )
+
+if TYPE_CHECKING:
+    from feedsvc.extract.template import Template
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -236,6 +240,9 @@ async def _check(config: AppConfig, args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     given = {n: getattr(args, n) for n in ("item", "title", "link", "date", "content")}
     selectors = Selectors(**given) if any(given.values()) else None
+    template, summary = (
+        (None, None) if source is None else await _stored_template(config, source.id)
+    )
     try:
         result = await run_check(
             config.settings,
@@ -245,12 +252,34 @@ async def _check(config: AppConfig, args: argparse.Namespace) -> int:
             article_only=args.article,
             base_url=args.base_url,
             timezone=args.timezone,
+            template=template,
         )
     except FeedsvcError as exc:
         print(f"feedsvc: check {redact_credentials(target)}: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    result.template = summary
     print(redact_credentials(dumps(result) if args.json else result.to_text()))
     return EXIT_OK if (result.items or result.article) else EXIT_FAILED
+
+
+async def _stored_template(
+    config: AppConfig, source_id: str
+) -> tuple[Template | None, dict[str, Any]]:
+    """The source's learned template from the database (read-only) and its summary; a
+    database that cannot be read gives a summary saying why."""
+    from feedsvc.runtime import open_database
+    from feedsvc.store.templates import TemplateState
+
+    try:
+        store = await open_database(config, migrate=False, read_only=True)
+    except FeedsvcError as exc:
+        why = f"not read: {exc}"
+        return None, {"status": "unknown", "message": why, "parts": [], "source": source_id}
+    try:
+        state = await store.template_state(source_id) or TemplateState(source_id)
+    finally:
+        await store.close()
+    return state.template, state.summary()
 
 
 async def _migrate(config: AppConfig) -> int:

@@ -58,9 +58,9 @@ class TemplateProvider(CandidateProvider):
                 self.drift = f"title path {t.title} matches {len(titles)} elements"
                 return
             title = titles[0]
-        region = _one(page.root, t.region) if t.region else None
-        if region is None or not _holds(region, body):
-            region = body
+        # The region path may name several elements (``table``): the one holding the body.
+        holding = [el for el in find(page.root, t.region) if _holds(el, body)] if t.region else []
+        region = holding[-1] if holding else body
         _drop_known(page.root, region, body, t)
         if len(text_of(body)) < _MIN_BODY:
             self.drift = f"body path {t.body} holds no text"

@@ -88,10 +88,10 @@ def observe(
         root = parse_html(html)
     except ValueError:
         return None
-    body_el = _body_element(root, content_html)
+    title_el = _title_element(root, title)
+    body_el = _body_element(root, content_html, title_el)
     if body_el is None:
         return None
-    title_el = _title_element(root, title)
     region_el = _common_ancestor(body_el, title_el) if title_el is not None else body_el
     keep = set(region_el.iterancestors()) | {region_el}
     keep |= set(body_el.iterancestors()) | {body_el}
@@ -134,11 +134,15 @@ def _content_lines(content_html: str | None) -> list[str]:
         return []
 
 
-def _holder(root: lxml.html.HtmlElement, key: str, last: bool) -> lxml.html.HtmlElement | None:
-    """The element whose own text holds ``key`` (the first, or the last one)."""
+def _holder(
+    root: lxml.html.HtmlElement, key: str, last: bool, skip: lxml.html.HtmlElement | None
+) -> lxml.html.HtmlElement | None:
+    """The element whose own text holds ``key`` (the first, or the last one), outside
+    ``skip`` (the headline: a body often opens with its words)."""
     found = None
+    skipped = set(skip.iter()) if skip is not None else set()
     for node in root.iterfind(".//body//*"):
-        if not isinstance(node.tag, str):
+        if not isinstance(node.tag, str) or node in skipped:
             continue
         own = (node.text or "") + "".join(c.tail or "" for c in node)
         if key in clean_text(own):
@@ -149,13 +153,17 @@ def _holder(root: lxml.html.HtmlElement, key: str, last: bool) -> lxml.html.Html
 
 
 def _body_element(
-    root: lxml.html.HtmlElement, content_html: str | None
+    root: lxml.html.HtmlElement,
+    content_html: str | None,
+    title_el: lxml.html.HtmlElement | None,
 ) -> lxml.html.HtmlElement | None:
+    """The element holding the content: the common ancestor of the holders of its first
+    and last lines."""
     lines = [line for line in _content_lines(content_html) if len(line) >= 4]
     if not lines:
         return None
-    start = _holder(root, lines[0][:_KEY], last=False)
-    end = _holder(root, lines[-1][-_KEY:], last=True)
+    start = _holder(root, lines[0][:_KEY], False, title_el)
+    end = _holder(root, lines[-1][-_KEY:], True, title_el)
     if start is None or end is None:
         return None
     return _common_ancestor(start, end)
