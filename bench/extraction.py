@@ -50,11 +50,13 @@ from extraction_scoring import (
     truth_has_time,
 )
 from extraction_split import DEVELOPMENT_FILE, load_development, split_of, split_rows
+from extraction_template import REPEAT, Page, measure_sites, site_of, template_rows
 from lxml import etree
 
 from feedsvc.config import Settings
 from feedsvc.errors import ExtractError
 from feedsvc.extract import extract_article, extract_list, guess_page_url
+from feedsvc.extract.templatelearn import MIN_PAGES
 from feedsvc.extract.zone import choose_zone
 from feedsvc.fetch.charset import decode_html
 from feedsvc.normalize.text import html_to_text
@@ -284,6 +286,16 @@ def _score(
             s.failures["content"].append(f"{name}: F1 {f1:.3f}")
 
 
+def template_pages(corpus: Path, only: str | None, setting_zone: str) -> Iterator[Page]:
+    """Pages of sites with several pages in the corpus, decoded, with their zone and now."""
+    for case, raw in iter_cases(corpus, "articles"):
+        if (only and case["dataset"] not in (only, ENGLISH)) or site_of(case) is None:
+            continue
+        html = decode_html(raw, None).text
+        zone = ZoneInfo(extraction_zone(case, html, setting_zone))
+        yield case, html, case["url"] or FAKE_URL, zone, now_for(case)
+
+
 def score_lists(corpus: Path) -> list[str]:
     rows = ["| list page | quality | links found | expected | precision | recall | ms |"]
     rows.append("|---|---|---:|---:|---:|---:|---:|")
@@ -386,6 +398,15 @@ def main(argv: list[str] | None = None) -> int:
         *split_rows(split_figures(run), SPLIT_FIELDS),
     ]
     out += ["", "### Time per article page, all datasets", "", *overall_timing(table)]
+    traf = SYSTEMS["trafilatura"] if "trafilatura" in systems else None
+    figures = measure_sites(template_pages(corpus, args.only, args.timezone), traf)
+    out += [
+        "",
+        f"### Per-source templates: each page pinned by a template learned from {MIN_PAGES} "
+        f"other pages of its site (fastest of {REPEAT} runs per page, median over pages)",
+        "",
+        *template_rows(figures),
+    ]
     if not args.only:
         out += ["", "### List pages (feedsvc.extract.extract_list)", "", *score_lists(corpus)]
     out += ["", f"Pages decoded differently from their true encoding: {len(decode_errors)}"]

@@ -6,16 +6,21 @@ path survives an extra banner or one more paragraph before the element; ids and 
 that change per page (``post-1234``, hashes) are left out, so one path names the same
 element on every page of the template. A path may match several elements (the ``p`` of a
 body): :func:`find` returns them all, in document order.
+
+Sites name one slot with different ids on different pages (``div#article.article`` on one
+page, ``div#artibody.article`` on the next): a step whose element has classes matches by
+tag and classes, whatever the id (:func:`loose` is that key of a whole path; learning
+agrees on it). A step with an id and no class needs that id.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import lxml.html
 
-__all__ = ["element_path", "find", "find_one", "paths", "step"]
+__all__ = ["element_path", "find", "find_many", "find_one", "loose", "paths", "step"]
 
 SEP = "/"
 _DYNAMIC = re.compile(r"\d{3,}|[0-9a-f]{8,}", re.I)  # post-1234, css-1a2b3c4d
@@ -36,6 +41,20 @@ def step(el: lxml.html.HtmlElement) -> str:
     if classes:
         out += "." + ".".join(classes)
     return out
+
+
+def _loose_step(want: str) -> str:
+    """The step without its id when it has classes (``div#x.a.b`` → ``div.a.b``)."""
+    if "#" not in want:
+        return want
+    head, _, rest = want.partition("#")
+    _, dot, classes = rest.partition(".")
+    return f"{head}.{classes}" if dot else want
+
+
+def loose(path: str) -> str:
+    """The path with ids dropped from steps that have classes (see the module doc)."""
+    return SEP.join(_loose_step(s) for s in path.split(SEP)) if path else path
 
 
 def _body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -64,18 +83,55 @@ def paths(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, 
 
 
 def find(root: lxml.html.HtmlElement, path: str) -> list[lxml.html.HtmlElement]:
-    """The elements at ``path`` (see :func:`step`), in document order."""
-    level = [_body(root)]
+    """The elements at ``path`` (see :func:`step`), in document order: those spelled exactly
+    so when there are any, else those of its :func:`loose` key."""
     if not path:
-        return level
-    for want in path.split(SEP):
-        level = [c for el in level for c in el if isinstance(c.tag, str) and step(c) == want]
-        if not level:
-            return []
-    return level
+        return [_body(root)]
+    return find_many(root, [path])[path]
 
 
 def find_one(root: lxml.html.HtmlElement, path: str) -> lxml.html.HtmlElement | None:
     """The element at ``path`` when exactly one matches, else None."""
     found = find(root, path)
     return found[0] if len(found) == 1 else None
+
+
+def find_many(
+    root: lxml.html.HtmlElement, wanted: Iterable[str]
+) -> dict[str, list[lxml.html.HtmlElement]]:
+    """:func:`find` for several paths in one walk that enters only the branches some path
+    goes down (a page's thousands of other elements are never looked at)."""
+    keys = {path: loose(path) for path in wanted if path}
+    full = set(keys.values())
+    # Each prefix of a wanted key → the tags its next step may have (a cheap first test).
+    tags: dict[str, set[str]] = {}
+    for key in keys.values():
+        steps = key.split(SEP)
+        for n, want in enumerate(steps):
+            tags.setdefault(SEP.join(steps[:n]), set()).add(
+                want.partition(".")[0].partition("#")[0]
+            )
+    by_key: dict[str, list[tuple[lxml.html.HtmlElement, str]]] = {}
+    level: list[tuple[lxml.html.HtmlElement, str, str]] = [(_body(root), "", "")]
+    while level:
+        below: list[tuple[lxml.html.HtmlElement, str, str]] = []
+        for el, prefix, exact in level:
+            allowed = tags.get(prefix)
+            if not allowed:
+                continue
+            for child in el:
+                if not isinstance(child.tag, str) or child.tag.lower() not in allowed:
+                    continue
+                got = step(child)
+                key = (prefix + SEP if prefix else "") + _loose_step(got)
+                spelled = (exact + SEP if exact else "") + got
+                if key in tags or key in full:
+                    by_key.setdefault(key, []).append((child, spelled))
+                    below.append((child, key, spelled))
+        level = below
+    found: dict[str, list[lxml.html.HtmlElement]] = {}
+    for path, key in keys.items():
+        hits = by_key.get(key, [])
+        exact_hits = [el for el, spelled in hits if spelled == path]
+        found[path] = exact_hits or [el for el, _ in hits]
+    return found

@@ -21,10 +21,10 @@ import lxml.html
 from feedsvc.extract.articlepage import ArticlePage
 from feedsvc.extract.content import selected_content
 from feedsvc.extract.dom import short_text, text_of
-from feedsvc.extract.dompath import find
+from feedsvc.extract.dompath import find_many
 from feedsvc.extract.fields import Candidate, CandidateProvider, Strength
 from feedsvc.extract.stripping import drop
-from feedsvc.extract.template import MAX_BLOCK, MIN_BLOCK, Template, fingerprint
+from feedsvc.extract.template import Template, fingerprint
 
 __all__ = ["RULE", "TemplateProvider"]
 
@@ -46,27 +46,33 @@ class TemplateProvider(CandidateProvider):
 
     def prepare(self, page: ArticlePage) -> None:
         t = self.template
-        bodies = find(page.root, t.body)
+        blocks = [key.partition("@")[2] for key in t.boilerplate]
+        wanted = [t.body, *t.teasers, *blocks, *(p for p in (t.title, t.region, t.category) if p)]
+        at = find_many(page.root, wanted)
+        bodies = at[t.body]
         if not bodies:
             self.drift = f"body path {t.body} matches nothing"
             return
         body = max(bodies, key=lambda el: len(el.text_content()))
         title = None
         if t.title:
-            titles = find(page.root, t.title)
+            titles = at[t.title]
             if len(titles) != 1:
                 self.drift = f"title path {t.title} matches {len(titles)} elements"
                 return
             title = titles[0]
         # The region path may name several elements (``table``): the one holding the body.
-        holding = [el for el in find(page.root, t.region) if _holds(el, body)] if t.region else []
+        holding = [el for el in at[t.region] if _holds(el, body)] if t.region else []
         region = holding[-1] if holding else body
-        _drop_known(page.root, region, body, t)
+        teasers = [el for path in t.teasers for el in at[path] if not _holds(el, body)]
+        for el in teasers + _boilerplate(at, region, body, t.boilerplate):
+            drop(el)
         if len(text_of(body)) < _MIN_BODY:
             self.drift = f"body path {t.body} holds no text"
             return
         self._body, self._title = body, title
-        self._category = _one(page.root, t.category) if t.category else None
+        categories = at[t.category] if t.category else []
+        self._category = categories[0] if len(categories) == 1 else None
         page.narrow(region)
         self.pinned = True
 
@@ -89,43 +95,25 @@ class TemplateProvider(CandidateProvider):
         return (Candidate(html, RULE, Strength.TEMPLATE),) if html else ()
 
 
-def _one(root: lxml.html.HtmlElement, path: str) -> lxml.html.HtmlElement | None:
-    found = find(root, path)
-    return found[0] if len(found) == 1 else None
-
-
 def _holds(outer: lxml.html.HtmlElement, inner: lxml.html.HtmlElement) -> bool:
     return outer is inner or any(a is outer for a in inner.iterancestors())
 
 
-def _drop_known(
-    root: lxml.html.HtmlElement,
+def _boilerplate(
+    found: dict[str, list[lxml.html.HtmlElement]],
     region: lxml.html.HtmlElement,
     body: lxml.html.HtmlElement,
-    t: Template,
-) -> None:
-    """Drop the template's teaser blocks and, inside the region, its boilerplate blocks
-    (never the body or an element holding it)."""
-    doomed = [el for path in t.teasers for el in find(root, path) if not _holds(el, body)]
-    if t.boilerplate:
-        doomed += _boilerplate(region, body, t.boilerplate)
-    for el in doomed:
-        drop(el)
-
-
-def _boilerplate(
-    region: lxml.html.HtmlElement, body: lxml.html.HtmlElement, known: frozenset[str]
+    known: frozenset[str],
 ) -> list[lxml.html.HtmlElement]:
-    """The outermost blocks of the region whose fingerprint the template knows."""
-    found: list[lxml.html.HtmlElement] = []
-    stack = [c for c in region if isinstance(c.tag, str)]
-    while stack:
-        el = stack.pop()
-        size = len(el.text_content())
-        if size < MIN_BLOCK:
-            continue  # nor can any child be long enough
-        if size <= MAX_BLOCK * 4 and fingerprint(el) in known and not _holds(el, body):
-            found.append(el)
-            continue
-        stack.extend(c for c in el if isinstance(c.tag, str))
-    return found
+    """The region's blocks at a boilerplate block's path whose text is that block's (each
+    element fingerprinted once, however many blocks share its path)."""
+    prints: dict[str, set[str]] = {}
+    for key in known:
+        print_, _, path = key.partition("@")
+        prints.setdefault(path, set()).add(print_)
+    return [
+        el
+        for path, wanted in prints.items()
+        for el in found.get(path, ())
+        if not _holds(el, body) and _holds(region, el) and fingerprint(el) in wanted
+    ]

@@ -1,14 +1,14 @@
-"""A source's learned page template: where its article pages keep each part, and what
-repeats on every page (boilerplate a single page cannot reveal).
+"""A source's learned page template: where its article pages keep each part, and what repeats
+on every page (boilerplate a single page cannot reveal).
 
 Paths are ``dompath`` paths. ``region`` holds the headline, the date/credit lines and the
 body (credits are read there only); ``body`` is the content; ``teasers`` are blocks at a
-stable place that link other stories (相关阅读, 最新文章 with their summary lines);
-``boilerplate`` are fingerprints of blocks whose text is the same on every page (an author
-biography box, a share bar, a footer). ``evidence`` says how many observed pages agreed on
-each part; ``pages`` how many were observed. The record is frozen and travels as JSON (to
-the store, and into the extraction processes); ``from_json`` names what is wrong with a
-record it cannot read.
+stable place that link other stories (相关阅读, 最新文章 with their summary lines); ``boilerplate``
+are blocks whose text is the same on every page (an author biography box, a share bar, a
+footer), each ``tag:hash@path``: the fingerprint of its text where it sits. ``evidence``
+says how many observed pages agreed on each part; ``pages`` how many were observed. The
+record is frozen and travels as JSON (to the store, and into the extraction processes);
+``from_json`` names what is wrong with a record it cannot read.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import lxml.html
 
-from feedsvc.extract.dom import text_of
+from feedsvc.extract.dom import clean_text
 
 __all__ = ["TEMPLATE_VERSION", "Template", "TemplateError", "fingerprint"]
 
@@ -46,7 +46,7 @@ def fingerprint(el: lxml.html.HtmlElement) -> str | None:
     raw = el.text_content()
     if len(raw) < MIN_BLOCK:
         return None
-    text = text_of(el)
+    text = clean_text(raw)
     if not MIN_BLOCK <= len(text) <= MAX_BLOCK:
         return None
     if len(text) <= _OWN_LINE_CHARS and _OWN_LINE.search(text):

@@ -1,11 +1,11 @@
 """Learning a source's template from what several of its article pages show.
 
 Each article page extracted generically leaves a small :class:`Observation` (paths and
-fingerprints, never its HTML): where the headline and the body sit, the region holding
-both, blocks of text (fingerprints), blocks at a unique place that link other stories
-(teaser lists), and short labels that repeat a navigation link's name (a category without
-breadcrumb). :func:`learn` keeps what at least ``MIN_PAGES`` pages agree on — a body path
-on a majority of them, blocks whose text is the same on at least half of them — and
+fingerprints, never its HTML): where the headline and the body sit, the region holding both,
+blocks of text (fingerprints), blocks at a unique place that link other stories (teaser
+lists) inside the region, and short labels that repeat a navigation link's name (a category
+without breadcrumb). :func:`learn` keeps what at least ``MIN_PAGES`` pages agree on — a body
+path on a majority of them, blocks whose text is the same on at least half of them — and
 returns None while they do not agree.
 """
 
@@ -21,7 +21,7 @@ import lxml.etree
 import lxml.html
 
 from feedsvc.extract.dom import block_lines, clean_text, parse_html, text_of
-from feedsvc.extract.dompath import element_path, paths
+from feedsvc.extract.dompath import element_path, loose, paths
 from feedsvc.extract.template import Template, TemplateError, fingerprint
 from feedsvc.safehtml import fragment
 
@@ -103,14 +103,16 @@ def observe(
     blocks: set[str] = set()
     teasers: set[str] = set()
     labels: list[tuple[str, str]] = []
+    inside = set(region_el.iter())  # boilerplate matters only where the page is read
     for el, path in walked:
         if el in keep:
             continue
-        found = fingerprint(el)
-        if found:
-            blocks.add(found)
-        if counts[path] == 1 and _is_teaser(el):
-            teasers.add(path)
+        if el in inside:
+            found = fingerprint(el)
+            if found:
+                blocks.add(f"{found}@{loose(path)}")
+            if counts[path] == 1 and _is_teaser(el):
+                teasers.add(path)
         if counts[path] == 1 and el.tag != "a" and (label := _label(el, nav)):
             labels.append((path, label))
     return Observation(
@@ -222,11 +224,17 @@ def _label(el: lxml.html.HtmlElement, nav: set[str]) -> str | None:
 
 
 def _agreed(values: Iterable[str | None]) -> tuple[str | None, int]:
-    counted = Counter(v for v in values if v)
+    """The path most pages agree on (by its :func:`~dompath.loose` key: ids may differ),
+    as the most common exact spelling among them; None under ``MIN_PAGES``."""
+    given = [v for v in values if v]
+    counted = Counter(loose(v) for v in given)
     if not counted:
         return None, 0
-    value, count = counted.most_common(1)[0]
-    return (value, count) if count >= MIN_PAGES else (None, count)
+    key, count = counted.most_common(1)[0]
+    if count < MIN_PAGES:
+        return None, count
+    spelled = Counter(v for v in given if loose(v) == key)
+    return spelled.most_common(1)[0][0], count
 
 
 def learn(observations: Sequence[Observation]) -> Template | None:
@@ -236,7 +244,7 @@ def learn(observations: Sequence[Observation]) -> Template | None:
     body, body_count = _agreed(o.body for o in seen)
     if body is None or body_count * 2 <= len(seen):
         return None
-    same = [o for o in seen if o.body == body]
+    same = [o for o in seen if loose(o.body or "") == loose(body)]
     title, title_count = _agreed(o.title for o in same)
     region, region_count = _agreed(o.region for o in same)
     half = max(MIN_PAGES, (len(same) + 1) // 2)
