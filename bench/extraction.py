@@ -403,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     out += [
         "",
         f"### Per-source templates: each page pinned by a template learned from {MIN_PAGES} "
-        f"other pages of its site (fastest of {REPEAT} runs per page, median over pages)",
+        f"other pages of its site (CPU ms, fastest of {REPEAT} runs per page, median over pages)",
         "",
         *template_rows(figures),
     ]

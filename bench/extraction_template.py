@@ -5,9 +5,10 @@ pages by host). For every page of a site with at least ``MIN_PAGES + 1`` pages, 
 is learned from the *other* pages of that site, as a source learns from its first pages
 (``MIN_PAGES`` of them, one more at a time until they agree, at most ``MAX_OBSERVATIONS``),
 and the page is then extracted three ways in the same run: feedsvc generic, feedsvc pinned
-by the template, trafilatura. Each time is the fastest of ``REPEAT`` runs (the
-machine is shared: the minimum is the least disturbed); the table gives the median over
-pages. Fields are scored with and without the template where the page has a truth.
+by the template, trafilatura. Each time is the CPU time of this process (not wall time:
+the machine is shared, and other processes' load would count), the fastest of ``REPEAT``
+runs; the table gives the median over pages. Fields are scored with and without the
+template where the page has a truth.
 """
 
 from __future__ import annotations
@@ -66,12 +67,12 @@ class SiteFigures:
 def _fastest(run: Callable[[], object]) -> tuple[float, object]:
     best, out = float("inf"), None
     for _ in range(REPEAT):
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             out = run()
         except Exception:  # a benchmark reports, never stops
             out = None
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best * 1000, out
 
 

@@ -47,14 +47,15 @@ def _teasers(n: int) -> str:
 
 
 def article_page(n: int, *, layout: str = "v1") -> Page:
-    """Article page ``n`` of the portal (``layout="v2"``: the site's redesign)."""
+    """Article page ``n`` of the portal (``layout="v2"``: the site's redesign; "wrapped": the
+    v1 page inside one more container, as an ad script leaves some pages)."""
     title = f"本市召开第{n}次重点工作推进会议"
     category = CATEGORIES[n % len(CATEGORIES)]
     editor = EDITORS[n % len(EDITORS)]
     paras = _paragraphs(n)
     body = "".join(f"<p>{p}</p>" for p in paras)
     nav = "".join(f'<li><a href="/{c}/">{c}</a></li>' for c in ("首页", *CATEGORIES))
-    if layout == "v1":
+    if layout in ("v1", "wrapped"):
         main = (
             f'<div class="lm-bar"><span class="lm">{category}</span></div>'
             f'<div class="art"><h1>{title}</h1>'
@@ -67,10 +68,13 @@ def article_page(n: int, *, layout: str = "v1") -> Page:
             f'<p class="meta">2024-05-{n:02d} 10:00 编辑：{editor}</p></header>'
             f'<section class="content">{body}</section></section>'
         )
+    wrap = f'<div class="wrap">{main}</div>'
+    if layout == "wrapped":
+        wrap = f'<div class="ad-shell">{wrap}</div>'
     html = (
         f"<html><head><title>{title}_某某网</title></head><body>"
         f'<div class="top"><ul class="menu-x">{nav}</ul></div>'
-        f'<div class="wrap">{main}</div>'
+        f"{wrap}"
         '<div class="foot"><p>某某网 版权所有 未经许可不得转载 '
         "联系电话：0000-1234567 地址：某某市某某路1号</p></div>"
         "</body></html>"

@@ -84,7 +84,8 @@ def resolve_credits(
             and (not is_news_lead(line) or _opens(body_start, line))
         ]
     )
-    marked = dom_author(page.root)
+    # Narrowed to a learned template's region: a marked author elsewhere is another piece's.
+    marked = dom_author(page.scope if page.scope is not None else page.root)
     meta = page.meta
     source = candidate(byline.source or rest.source, "text-pattern") or candidate(
         _SOURCE_LABEL.sub("", meta.get(*_SOURCE_META) or ""), "meta"

@@ -11,6 +11,7 @@ not sanitized (normalize does that) but carries no script or style.
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import UTC, datetime
 
@@ -281,7 +282,9 @@ def selected_content(elements: list[lxml.html.HtmlElement], title: str | None = 
         return None
     wrapper = lxml.html.Element("div")
     for el in elements:
-        wrapper.append(lxml.html.fromstring(_serialize(el, with_tail=False)))
+        clone = copy.deepcopy(el)  # the page keeps its own (credits are read there after)
+        clone.tail = None
+        wrapper.append(clone)
     clean_fragment(wrapper, title)
     html = _inner(wrapper)
     return html or None

@@ -81,8 +81,9 @@ def _in_other_piece(el: lxml.html.HtmlElement, marked: bool) -> bool:
 def dom_author(root: lxml.html.HtmlElement) -> str | None:
     found: list[tuple[lxml.html.HtmlElement, bool]] = []
     for el in root.xpath(
-        "//*[@itemprop='author'] | //*[@rel='author']"
-        " | //*[contains(@class, 'author') or contains(@class, 'byline')"
+        # Relative: from a template's region, only that region (``//`` is the document).
+        ".//*[@itemprop='author'] | .//*[@rel='author']"
+        " | .//*[contains(@class, 'author') or contains(@class, 'byline')"
         " or contains(@class, 'Author') or contains(@class, 'Byline')]"
     ):
         if not isinstance(el, lxml.html.HtmlElement) or el.tag == "meta":

@@ -10,7 +10,8 @@ body): :func:`find` returns them all, in document order.
 Sites name one slot with different ids on different pages (``div#article.article`` on one
 page, ``div#artibody.article`` on the next): a step whose element has classes matches by
 tag and classes, whatever the id (:func:`loose` is that key of a whole path; learning
-agrees on it). A step with an id and no class needs that id.
+agrees on it). A step with an id and no class needs that id. A page that wraps the article
+in one more (or one less) container still has the path's last steps: :func:`find_by_tail`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,20 @@ from collections.abc import Iterable, Iterator
 
 import lxml.html
 
-__all__ = ["element_path", "find", "find_many", "find_one", "loose", "paths", "step"]
+__all__ = [
+    "element_path",
+    "find",
+    "find_by_tail",
+    "find_many",
+    "find_one",
+    "loose",
+    "paths",
+    "rebase",
+    "step",
+]
 
 SEP = "/"
+TAIL_STEPS = 3  # steps of a path that still name its element under another wrapper
 _DYNAMIC = re.compile(r"\d{3,}|[0-9a-f]{8,}", re.I)  # post-1234, css-1a2b3c4d
 _MAX_FEATURE = 40
 
@@ -135,3 +147,47 @@ def find_many(
         exact_hits = [el for el, spelled in hits if spelled == path]
         found[path] = exact_hits or [el for el, _ in hits]
     return found
+
+
+def find_by_tail(
+    root: lxml.html.HtmlElement, path: str, steps: int = TAIL_STEPS
+) -> list[lxml.html.HtmlElement]:
+    """The elements whose path ends with the last ``steps`` steps of ``path`` (loosely):
+    found again under a wrapper the page added or lost above them."""
+    tail = [_loose_step(s) for s in path.split(SEP)[-steps:]]
+    if len(tail) < steps:
+        return []
+    found = []
+    head, _, classes = tail[-1].partition(".")
+    tag, _, ident = head.partition("#")
+    need = set(classes.split(".")) if classes else set()
+    for el in root.iter(tag):
+        # Cheap tests first: a page has thousands of divs.
+        if need and not need <= set((el.get("class") or "").split()):
+            continue
+        if ident and not need and el.get("id") != ident:
+            continue
+        node: lxml.html.HtmlElement | None = el
+        for want in reversed(tail):
+            if node is None or not isinstance(node.tag, str) or _loose_step(step(node)) != want:
+                break
+            node = node.getparent()
+        else:
+            found.append(el)
+    return found
+
+
+def rebase(path: str, learned: str, actual: str) -> str:
+    """``path`` moved as ``learned`` moved to ``actual`` (same last steps, another wrapper
+    above them): the paths of a template's other parts follow its body."""
+    old, new = learned.split(SEP), actual.split(SEP)
+    same = 0
+    while same < min(len(old), len(new)) and _loose_step(old[-1 - same]) == _loose_step(
+        new[-1 - same]
+    ):
+        same += 1
+    old_head, new_head = old[: len(old) - same], new[: len(new) - same]
+    steps = path.split(SEP)
+    if [_loose_step(s) for s in steps[: len(old_head)]] != [_loose_step(s) for s in old_head]:
+        return path
+    return SEP.join(new_head + steps[len(old_head) :])

@@ -21,7 +21,7 @@ import lxml.html
 from feedsvc.extract.articlepage import ArticlePage
 from feedsvc.extract.content import selected_content
 from feedsvc.extract.dom import short_text, text_of
-from feedsvc.extract.dompath import find_many
+from feedsvc.extract.dompath import element_path, find_by_tail, find_many, rebase
 from feedsvc.extract.fields import Candidate, CandidateProvider, Strength
 from feedsvc.extract.stripping import drop
 from feedsvc.extract.template import Template, fingerprint
@@ -51,9 +51,20 @@ class TemplateProvider(CandidateProvider):
         at = find_many(page.root, wanted)
         bodies = at[t.body]
         if not bodies:
+            # A wrapper more or less above the article: its path's last steps still name
+            # it, and the other parts' paths move with it.
+            bodies = find_by_tail(page.root, t.body)
+            if len(bodies) == 1:
+                moved = {p: rebase(p, t.body, element_path(bodies[0])) for p in wanted}
+                found = find_many(page.root, moved.values())
+                at = {p: found[moved[p]] for p in wanted}
+        if not bodies:
             self.drift = f"body path {t.body} matches nothing"
             return
         body = max(bodies, key=lambda el: len(el.text_content()))
+        if len(text_of(body)) < _MIN_BODY:
+            self.drift = f"body path {t.body} holds no text"
+            return
         title = None
         if t.title:
             titles = at[t.title]
@@ -61,15 +72,10 @@ class TemplateProvider(CandidateProvider):
                 self.drift = f"title path {t.title} matches {len(titles)} elements"
                 return
             title = titles[0]
-        # The region path may name several elements (``table``): the one holding the body.
-        holding = [el for el in at[t.region] if _holds(el, body)] if t.region else []
-        region = holding[-1] if holding else body
+        region = _region(at[t.region] if t.region else [], body, title)
         teasers = [el for path in t.teasers for el in at[path] if not _holds(el, body)]
         for el in teasers + _boilerplate(at, region, body, t.boilerplate):
             drop(el)
-        if len(text_of(body)) < _MIN_BODY:
-            self.drift = f"body path {t.body} holds no text"
-            return
         self._body, self._title = body, title
         categories = at[t.category] if t.category else []
         self._category = categories[0] if len(categories) == 1 else None
@@ -93,6 +99,22 @@ class TemplateProvider(CandidateProvider):
             return ()
         html = selected_content([self._body], title)
         return (Candidate(html, RULE, Strength.TEMPLATE),) if html else ()
+
+
+def _region(
+    found: list[lxml.html.HtmlElement],
+    body: lxml.html.HtmlElement,
+    title: lxml.html.HtmlElement | None,
+) -> lxml.html.HtmlElement:
+    """The region: the element at its path that holds the body (a path such as ``table``
+    may name several), else the smallest one holding both headline and body."""
+    holding = [el for el in found if _holds(el, body)]
+    if holding:
+        return holding[-1]
+    if title is None:
+        return body
+    mine = {body, *body.iterancestors()}
+    return next((el for el in (title, *title.iterancestors()) if el in mine), body)
 
 
 def _holds(outer: lxml.html.HtmlElement, inner: lxml.html.HtmlElement) -> bool:

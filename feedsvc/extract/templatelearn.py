@@ -23,12 +23,14 @@ import lxml.html
 from feedsvc.extract.dom import block_lines, clean_text, parse_html, text_of
 from feedsvc.extract.dompath import element_path, loose, paths
 from feedsvc.extract.template import Template, TemplateError, fingerprint
+from feedsvc.htmltags import NO_TEXT_TAGS
 from feedsvc.safehtml import fragment
 
 __all__ = ["MIN_PAGES", "Observation", "learn", "observe"]
 
 MIN_PAGES = 3  # pages that must agree before a part of the template is learned
 _KEY = 10  # characters of a content line looked for in the page
+_TRIES = 5  # content lines tried at each end
 _STORY_LINK = 8  # characters of a linked story title
 _LABEL = (2, 12)  # characters of a category label
 _HOME = re.compile(r"首页|主页|^home$|当前位置|您的位置|正文", re.I)
@@ -144,7 +146,7 @@ def _holder(
     found = None
     skipped = set(skip.iter()) if skip is not None else set()
     for node in root.iterfind(".//body//*"):
-        if not isinstance(node.tag, str) or node in skipped:
+        if not isinstance(node.tag, str) or node in skipped or node.tag in NO_TEXT_TAGS:
             continue
         own = (node.text or "") + "".join(c.tail or "" for c in node)
         if key in clean_text(own):
@@ -162,10 +164,23 @@ def _body_element(
     """The element holding the content: the common ancestor of the holders of its first
     and last lines."""
     lines = [line for line in _content_lines(content_html) if len(line) >= 4]
-    if not lines:
-        return None
-    start = _holder(root, lines[0][:_KEY], False, title_el)
-    end = _holder(root, lines[-1][-_KEY:], True, title_el)
+    # A line may run over several elements ("澎湃号 > 中国广州发布"): the next one is tried.
+    start = next(
+        (
+            h
+            for line in lines[:_TRIES]
+            if (h := _holder(root, line[:_KEY], False, title_el)) is not None
+        ),
+        None,
+    )
+    end = next(
+        (
+            h
+            for line in reversed(lines[-_TRIES:])
+            if (h := _holder(root, line[-_KEY:], True, title_el)) is not None
+        ),
+        None,
+    )
     if start is None or end is None:
         return None
     return _common_ancestor(start, end)

@@ -97,6 +97,18 @@ def test_a_redesign_drifts_to_the_generic_extractor_and_relearns() -> None:
     assert pinned.pinned and pinned.article.title == again.title
 
 
+def test_one_more_wrapper_above_the_article_still_pins() -> None:
+    template = _learned()
+    page = article_page(7, layout="wrapped")
+    found = extract_templated(
+        page.html, page.url, selectors=None, tz=TZ, now=NOW, template=template
+    )
+    assert found.pinned and found.drift is None
+    assert found.article.content_html is not None
+    assert BIO[:10] not in found.article.content_html
+    assert page.last_line in found.article.content_html
+
+
 def test_json_round_trip_and_bad_records() -> None:
     template = _learned()
     assert Template.from_json(json.loads(json.dumps(template.to_json()))) == template
