@@ -49,3 +49,21 @@ async def test_runs_show_page_statuses_and_unchanged(harness: ApiHarness) -> Non
     )
     assert row is not None, html[-3000:]
     assert (int(row.group(1)), row.group(2)) == (first_list["status"], first_list["url"])
+
+
+async def test_the_source_page_shows_its_learned_template(harness: ApiHarness) -> None:
+    await harness.create()
+    await sign_in(harness.client, WRITE)
+    html = await (await harness.client.get("/admin/sources/caijing")).text()
+    assert "Not learned yet: 0 of 3 pages observed." in html
+    assert (await harness.client.post("/api/v1/sources/caijing/refresh", headers=auth())).ok
+    learned = await (await harness.client.get(f"{SOURCES}/caijing/template", headers=auth())).json()
+    html = await (await harness.client.get("/admin/sources/caijing")).text()
+    assert f"Learned from {learned['pages_observed']} pages" in html
+    body = next(p for p in learned["parts"] if p["part"] == "body")
+    assert f"<td>body</td><td><code>{body['path']}</code></td><td>{body['pages']}</td>" in html
+    assert "template learned from" in html  # the run's note
+    zh = await (
+        await harness.client.get("/admin/sources/caijing", headers={"Accept-Language": "zh"})
+    ).text()
+    assert "页面模板" in zh and "已学会" in zh

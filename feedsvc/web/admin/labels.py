@@ -91,6 +91,28 @@ ZH: dict[str, str] = {
     "Pages": "页面",
     "Failed": "失败",
     "No runs yet.": "还没有运行记录。",
+    # the learned page template
+    "Page template": "页面模板",
+    "learning": "学习中",
+    "learned": "已学会",
+    "drifted": "已漂移",
+    "Learned from {pages} pages, {agreed} agreed on the body; {pinned} pages pinned since.": (
+        "从 {pages} 个页面学得，其中 {agreed} 个页面的正文位置一致；"
+        "此后已按模板抽取 {pinned} 个页面。"
+    ),
+    "Drifted: {n} pages in a row no longer match it.": "已漂移：连续 {n} 个页面不再符合模板。",
+    "Not learned yet: {seen} of {needed} pages observed.": (
+        "尚未学会：已观察 {seen} / {needed} 个页面。"
+    ),
+    "Part": "部分",
+    "Path": "路径",
+    "Pages agreeing": "一致的页面",
+    "region": "文章区域",
+    "title": "标题",
+    "body": "正文",
+    "category": "栏目",
+    "teaser": "推荐列表",
+    "boilerplate": "重复模块",
     "list": "列表",
     "article": "文章",
     # notices

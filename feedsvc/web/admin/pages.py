@@ -1,4 +1,5 @@
-"""The sources table, a source's page (runs, drops, articles) and its buttons: pause,
+"""The sources table, a source's page (runs, drops, articles, its learned page template,
+read only) and its buttons: pause,
 resume, refresh, hide and unhide. Every write is the API's own function (same store call,
 same audit row with the token's name)."""
 
@@ -11,6 +12,7 @@ from aiohttp import web
 from yarl import URL
 
 from feedsvc.adminmodels import AdminSource, ArticleFilter
+from feedsvc.store.templates import TemplateState
 from feedsvc.web.admin.context import BASE, admin, session
 from feedsvc.web.admin.health import badge
 from feedsvc.web.admin.labels import labels_context, request_language, translator
@@ -55,10 +57,12 @@ async def source_page(request: web.Request) -> dict[str, Any]:
     source_id = source.config.id
     runs = await ctx.store.recent_runs(source_id, RUNS_SHOWN)
     listed = await ctx.store.list_articles(ArticleFilter(source=source_id, limit=ARTICLES_SHOWN))
+    learned = await ctx.store.template_state(source_id) or TemplateState(source_id)
     return page(
         request,
         source=source,
         badge=badge(source),
+        template=learned.summary(),
         runs=[run_json(r) for r in runs],
         articles=[article_json(a) for a in listed],
         notice=request.query.get("notice"),
