@@ -402,8 +402,9 @@ def main(argv: list[str] | None = None) -> int:
     figures = measure_sites(template_pages(corpus, args.only, args.timezone), traf)
     out += [
         "",
-        f"### Per-source templates: each page pinned by a template learned from {MIN_PAGES} "
-        f"other pages of its site (CPU ms, fastest of {REPEAT} runs per page, median over pages)",
+        f"### Per-source templates: each page pinned by a template learned from other pages "
+        f"of its site ({MIN_PAGES} or more, as a source learns; CPU ms, fastest of {REPEAT} "
+        "runs per page, median over the pages pinned)",
         "",
         *template_rows(figures),
     ]
