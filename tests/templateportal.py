@@ -1,7 +1,9 @@
 """A generated portal whose article pages share one template (fixtures for template
 learning). Each page alone misleads the generic extractor: an author biography box closes
-the body, a 相关阅读 box between the byline and the body carries teaser summaries naming
-other reporters, and the channel is a plain label (no breadcrumb, no channel link)."""
+the body (no English "X is a writer" shape for the generic bio rule to see) and the channel
+is a plain label (no breadcrumb, no channel link). A 看点 box between the byline and the
+body carries teaser summaries naming other reporters (本报讯(记者 张建国)); the generic rules
+already leave it out by its shape, the template drops it by its place."""
 
 from __future__ import annotations
 
