@@ -75,7 +75,8 @@ class TemplateProvider(CandidateProvider):
         region = _region(at[t.region] if t.region else [], body, title)
         teasers = [el for path in t.teasers for el in at[path] if not _holds(el, body)]
         for el in teasers + _boilerplate(at, region, body, t.boilerplate):
-            drop(el)
+            if title is None or not _holds(el, title):  # never the page's own headline
+                drop(el)
         self._body, self._title = body, title
         categories = at[t.category] if t.category else []
         self._category = categories[0] if len(categories) == 1 else None
