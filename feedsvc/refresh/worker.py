@@ -4,7 +4,8 @@ and report live in :mod:`~feedsvc.refresh.context`).
 
 1. fetch the source's list page(s) with stored validators (a 304 costs no parsing)
 2. find the article links (``extract.extract_list``, off the event loop)
-3. fetch NEW article pages, plus a few known ones re-checked for edits (conditional GET)
+3. fetch NEW article pages, plus known ones re-checked for edits (conditional GET): a few
+   per interval, or, on a manual refresh, the recent ones still on the list page
 4. extract + normalize each article (off the event loop, one round trip per page)
 5. save everything in one lease-fenced transaction (``Store.save_refresh``)
 
@@ -48,18 +49,27 @@ log = logging.getLogger(__name__)
 LEASE_SAFETY = 0.7
 
 
-async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshReport:
-    """Refresh one claimed source and record the outcome. Never raises for source errors."""
+async def refresh_source(
+    ctx: RefreshContext, state: SourceState, *, manual: bool = False
+) -> RefreshReport:
+    """Refresh one claimed source and record the outcome. Never raises for source errors.
+
+    ``manual`` (``feedsvc refresh``), or a refresh request stored with the source (the
+    admin API, ``sources refresh``), makes it a manual refresh: the list pages are fetched
+    in full and the recent articles still on them re-checked (``manual_recheck_max``)."""
     source = state.config
+    manual = manual or state.refresh_requested_at is not None
     started = ctx.now()
     t0 = time.monotonic()
     deadline = t0 + ctx.settings.lease_seconds * LEASE_SAFETY
     pages = PageLog(ctx.fetcher)
     try:
-        scan = await scan_lists(ctx, state, started, pages)
+        scan = await scan_lists(ctx, state, started, pages, manual=manual)
         dropped: list[DroppedLink] = []
         links = dedupe_links(scan.items, dropped)
-        found = await collect_articles(ctx, state, links, started, deadline, dropped, pages)
+        found = await collect_articles(
+            ctx, state, links, started, deadline, dropped, pages, manual=manual
+        )
         finished = ctx.now()
         unchanged = scan.pages_fetched == 0 and not found.articles
         status = FetchStatus.NOT_MODIFIED if unchanged else FetchStatus.OK
@@ -84,6 +94,9 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
             dropped=tuple(dropped),
             zone=scan.zone.describe() if scan.zone is not None else None,
             pages=tuple(pages.pages),
+            manual=manual,
+            rechecked=found.rechecked,
+            request_served=state.refresh_requested_at,
         )
         saved = await ctx.store.save_refresh(outcome)
     except LeaseLostError as exc:
@@ -91,9 +104,11 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
         record_refresh(FetchStatus.FAILED.value)
         return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=str(exc))
     except Exception as exc:
-        message = await record_failure(ctx, state, started, exc, tuple(pages.pages))
+        message = await record_failure(ctx, state, started, exc, tuple(pages.pages), manual=manual)
         record_refresh(FetchStatus.FAILED.value)
-        return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=message)
+        return RefreshReport(
+            source.id, FetchStatus.FAILED, time.monotonic() - t0, error=message, manual=manual
+        )
     record_refresh(status.value)
     record_articles(saved.new, saved.updated, saved.unchanged)
     if saved.feeds_changed and ctx.on_feeds_changed is not None:
@@ -110,6 +125,8 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
         items_seen=len(links),
         article_errors=tuple(found.errors),
         zone=scan.zone,
+        manual=manual,
+        rechecked=found.rechecked,
     )
     log.info("%s", report.line())
     if scan.zone is not None:

@@ -27,7 +27,7 @@ from feedsvc.store.schema import (
     page_validators,
     sources,
 )
-from feedsvc.store.sources import finish_lease, insert_run
+from feedsvc.store.sources import finish_lease, insert_run, request_served
 from feedsvc.store.sql import chunks, insert
 
 LATEST = FeedKey(FeedKind.LATEST)
@@ -123,6 +123,7 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
         schedule["zone"] = outcome.zone
     if outcome.backfilled:
         schedule["backfilled"] = True
+    schedule.update(request_served(outcome.request_served))
     # First, so a lost lease raises before anything is written.
     await finish_lease(conn, source_id=outcome.source_id, owner=outcome.owner, values=schedule)
 
@@ -190,6 +191,8 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
                 - {d.url for d in outcome.dropped}
             ),
             pages=outcome.pages,
+            manual=outcome.manual,
+            rechecked_count=outcome.rechecked,
         ),
     )
     return SaveResult(

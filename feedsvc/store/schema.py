@@ -66,6 +66,8 @@ sources = Table(
     Column("drift_since", UTCDateTime),
     # migration 0008: "Asia/Shanghai: page text in Chinese (…)", the last refresh's zone.
     Column("zone", Text),
+    # migration 0012: a manual refresh asked for and not served yet (SourceState).
+    Column("refresh_requested_at", UTCDateTime),
 )
 Index(None, sources.c.enabled, sources.c.next_check_at)
 
@@ -171,6 +173,9 @@ fetch_runs = Table(
     # Migration 0010: found links already stored and unedited; every page fetched.
     Column("unchanged_count", Integer, nullable=False, server_default=text("0")),
     Column("pages_json", Text),  # [{"url", "status", "kind", "error"}]
+    # Migration 0012: a manual refresh (CLI, admin API); known articles re-checked for edits.
+    Column("manual", Boolean, nullable=False, server_default=false()),
+    Column("rechecked_count", Integer, nullable=False, server_default=text("0")),
 )
 Index(None, fetch_runs.c.source_id, fetch_runs.c.id)
 

@@ -108,7 +108,9 @@ async def test_a_running_refresh_beats_and_stops_beating_when_done(
     clock = [T0]
     beats: list[datetime] = []
 
-    async def slow_refresh(ctx: RefreshContext, state: SourceState) -> RefreshReport:
+    async def slow_refresh(
+        ctx: RefreshContext, state: SourceState, *, manual: bool = False
+    ) -> RefreshReport:
         for second in range(1, 6):
             await asyncio.sleep(0.1)
             clock[0] = T0.replace(second=second)
