@@ -131,11 +131,14 @@ async def _open(config: AppConfig, *, migrate: bool, read_only: bool = False) ->
     return await open_database(config, migrate=migrate, read_only=read_only)
 
 
-async def refresh_sources(config: AppConfig, store: Store, only: Sequence[str]) -> int:
+async def refresh_sources(
+    config: AppConfig, store: Store, only: Sequence[str], *, manual: bool = True
+) -> int:
     """Refresh ``only`` now, each under a lease as a tick would, printing each outcome and
     a summary; EXIT_FAILED when every one failed or was skipped. Used by ``feedsvc
-    refresh`` and ``feedsvc sources refresh``: manual refreshes, which re-check the recent
-    articles still on the list pages for edits (``manual_recheck_max``)."""
+    refresh`` and ``feedsvc sources refresh``: ``manual`` refreshes, which re-check the
+    recent articles still on the list pages for edits (``manual_recheck_max``); ``feedsvc
+    refresh --scheduled`` runs them as a tick would."""
     from feedsvc.refresh.leases import heartbeat_timeout, make_owner, refresh_leased
     from feedsvc.runtime import refresh_context, utc_now
 
@@ -157,7 +160,7 @@ async def refresh_sources(config: AppConfig, store: Store, only: Sequence[str]) 
                 skipped += 1
                 print(f"{source_id}: skipped, another process is refreshing it", flush=True)
                 return
-            report = await refresh_leased(ctx, state, manual=True)
+            report = await refresh_leased(ctx, state, manual=manual)
             print(redact_credentials(report.line()), flush=True)
             failed += report.status is FetchStatus.FAILED
             new += report.new

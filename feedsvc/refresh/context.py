@@ -55,9 +55,9 @@ class RefreshReport:
             return f"{self.source_id}: FAILED after {self.seconds:.2f}s{kind}: {self.error}"
         tail = f", {len(self.article_errors)} article errors" if self.article_errors else ""
         return (
-            f"{self.source_id}: {self.status.value}{kind}, {self.items_seen} links, "
+            f"{self.source_id}: {self.status.value}, {self.items_seen} links, "
             f"{self.new} new, {self.updated} updated, {self.rechecked} re-checked "
-            f"in {self.seconds:.2f}s{tail}"
+            f"in {self.seconds:.2f}s{tail}{kind}"
         )
 
 

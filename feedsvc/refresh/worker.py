@@ -102,7 +102,9 @@ async def refresh_source(
     except LeaseLostError as exc:
         log.warning("%s", exc)
         record_refresh(FetchStatus.FAILED.value)
-        return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=str(exc))
+        return RefreshReport(
+            source.id, FetchStatus.FAILED, time.monotonic() - t0, error=str(exc), manual=manual
+        )
     except Exception as exc:
         message = await record_failure(ctx, state, started, exc, tuple(pages.pages), manual=manual)
         record_refresh(FetchStatus.FAILED.value)
