@@ -24,23 +24,14 @@ import time
 from feedsvc.errors import LeaseLostError
 from feedsvc.metrics.instruments import record_articles, record_refresh
 from feedsvc.models import DroppedLink, FetchStatus, RefreshOutcome, SourceState
-from feedsvc.refresh.articles import article_from_list_item, collect_articles, process_article
-from feedsvc.refresh.context import RefreshContext, RefreshReport, allow_private, page_zone
+from feedsvc.refresh.articles import collect_articles
+from feedsvc.refresh.context import RefreshContext, RefreshReport
 from feedsvc.refresh.failures import record_failure
-from feedsvc.refresh.listscan import dedupe_links, parse_list_page, scan_lists
+from feedsvc.refresh.listscan import dedupe_links, scan_lists
 from feedsvc.refresh.pagelog import PageLog
 from feedsvc.refresh.policy import next_check
 
-__all__ = [
-    "RefreshContext",
-    "RefreshReport",
-    "allow_private",
-    "article_from_list_item",
-    "page_zone",
-    "parse_list_page",
-    "process_article",
-    "refresh_source",
-]
+__all__ = ["refresh_source"]
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ import pytest
 from feedsvc.config import Settings
 from feedsvc.models import FetchStatus, SourceConfig, SourceState
 from feedsvc.refresh import leases
+from feedsvc.refresh.context import RefreshContext, RefreshReport
 from feedsvc.refresh.leases import (
     UNKNOWN,
     make_owner,
@@ -26,7 +27,6 @@ from feedsvc.refresh.leases import (
     release_dead_leases,
     this_process,
 )
-from feedsvc.refresh.worker import RefreshContext, RefreshReport
 from feedsvc.store import Store
 
 T0 = datetime(2024, 5, 18, 2, 0, tzinfo=UTC)
