@@ -185,7 +185,7 @@ PRODUCES = {
 
 def extraction_zone(case: dict[str, Any], html: str, setting_zone: str) -> str:
     """The zone feedsvc reads the page's naive times in: the setting's, or (``auto``, the
-    default) the page's evidence, as a refresh would choose it (refresh.worker.page_zone)."""
+    default) the page's evidence, as a refresh would choose it (refresh.context.page_zone)."""
     return choose_zone(case["url"] or FAKE_URL, setting_zone=setting_zone, html=html).name
 
 

@@ -78,7 +78,8 @@ class AuditEntry:
 @dataclass(frozen=True)
 class SourceChange:
     """One admin write to a source: a new config and/or enabled state, a delete (disable +
-    hide), or "refresh soon" (due now); refused unless ``if_match`` is the stored ETag."""
+    hide), or "refresh soon" (due now, a manual refresh requested); refused unless
+    ``if_match`` is the stored ETag."""
 
     action: str  # the audit action: "source.update", "source.disable", …
     actor: str
@@ -87,6 +88,9 @@ class SourceChange:
     enabled: bool | None = None
     delete: bool = False
     run_now: bool = False
+    # Record a manual refresh request: the next refresh re-checks the source's recent
+    # articles still on its list (SourceState.refresh_requested_at).
+    request_refresh: bool = False
     if_match: str | None = None
 
 

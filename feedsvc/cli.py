@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--source", action="append", metavar="ID", help="only this source (repeatable)"
     )
     refresh.add_argument("--prune", action="store_true", help=PRUNE_HELP)
+    refresh.add_argument(
+        "--scheduled",
+        action="store_true",
+        help="refresh as a worker's tick would (for cron): list pages by conditional GET,"
+        " re-checks capped by recheck_per_refresh; without it a manual refresh re-checks"
+        " the recent articles still listed (manual_recheck_max)",
+    )
 
     check = sub.add_parser("check", help="show what would be extracted from a page; writes nothing")
     check.add_argument(
@@ -180,7 +187,9 @@ def _dispatch(args: argparse.Namespace) -> int:
             config, role=args.role, workers=args.workers, sockets=sockets, prune=args.prune
         )
     if args.command == "refresh":
-        return asyncio.run(_refresh(config, args.source, prune=args.prune))
+        return asyncio.run(
+            _refresh(config, args.source, prune=args.prune, manual=not args.scheduled)
+        )
     if args.command == "check":
         return asyncio.run(_check(config, args))
     if args.command == "sources":
@@ -190,7 +199,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise AssertionError(f"unhandled command {args.command}")
 
 
-async def _refresh(config: AppConfig, only: list[str] | None, *, prune: bool) -> int:
+async def _refresh(config: AppConfig, only: list[str] | None, *, prune: bool, manual: bool) -> int:
     from feedsvc.runtime import auto_migrates, open_store
     from feedsvc.sourcescli import refresh_sources
 
@@ -209,7 +218,7 @@ async def _refresh(config: AppConfig, only: list[str] | None, *, prune: bool) ->
         print("feedsvc: the sources file lists no enabled sources", file=sys.stderr)
         return EXIT_CONFIG
     async with open_store(config, migrate=auto_migrates(config.settings), prune=prune) as store:
-        return await refresh_sources(config, store, wanted)
+        return await refresh_sources(config, store, wanted, manual=manual)
 
 
 async def _check(config: AppConfig, args: argparse.Namespace) -> int:

@@ -186,6 +186,9 @@ class SourceState:
     last_items_seen: int = 0  # links found the last time its list pages were parsed
     drift_since: datetime | None = None  # its list pages stopped yielding links then
     zone: str | None = None  # "ZONE: evidence" its page times were last read in
+    # A manual refresh asked for (the admin API, `sources refresh`) and not served yet: the
+    # next refresh of the source, by whichever process claims it, is a manual one.
+    refresh_requested_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -341,6 +344,11 @@ class RefreshOutcome:
     # The source's template after this refresh (None: unchanged) and the run's note on it.
     template_state: TemplateState | None = None
     template_note: str | None = None
+    manual: bool = False  # asked for (CLI, admin API), not scheduled
+    rechecked: int = 0  # known articles re-fetched for edits (conditional GET) that answered
+    # The stored refresh request this run served (SourceState.refresh_requested_at as
+    # claimed): cleared by the save unless a newer request arrived meanwhile.
+    request_served: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -370,6 +378,8 @@ class FetchRun:
     unchanged_count: int = 0
     pages: tuple[PageFetch, ...] = ()
     template_note: str | None = None  # what the run did with the source's template
+    manual: bool = False  # migration 0013: a manual refresh (CLI, admin API)
+    rechecked_count: int = 0  # known articles re-fetched for edits (conditional GET)
 
 
 @dataclass(frozen=True)

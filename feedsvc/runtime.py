@@ -114,7 +114,7 @@ async def refresh_context(
         settings.extract_workers,
         nice=settings.extract_nice,
         timeout=settings.extract_timeout,
-        preload=("feedsvc.refresh.worker",),  # the extraction code its jobs call
+        preload=("feedsvc.refresh.articles", "feedsvc.refresh.listscan"),  # what its jobs call
     )
     try:
         async with Fetcher(settings) as fetcher, AsyncExitStack() as stack:

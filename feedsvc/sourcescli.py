@@ -101,7 +101,8 @@ async def run_sources(config: AppConfig, args: argparse.Namespace) -> int:
             raise NotFoundError(f"no source {args.source_id!r}")
         if action == "refresh":
             await store.change_source(
-                args.source_id, SourceChange("source.refresh", cli_actor(), utc_now())
+                args.source_id,
+                SourceChange("source.refresh", cli_actor(), utc_now(), request_refresh=True),
             )
             return await refresh_sources(config, store, [args.source_id])
         enable = action == "enable"
@@ -130,20 +131,24 @@ async def _open(config: AppConfig, *, migrate: bool, read_only: bool = False) ->
     return await open_database(config, migrate=migrate, read_only=read_only)
 
 
-async def refresh_sources(config: AppConfig, store: Store, only: Sequence[str]) -> int:
+async def refresh_sources(
+    config: AppConfig, store: Store, only: Sequence[str], *, manual: bool = True
+) -> int:
     """Refresh ``only`` now, each under a lease as a tick would, printing each outcome and
     a summary; EXIT_FAILED when every one failed or was skipped. Used by ``feedsvc
-    refresh`` and ``feedsvc sources refresh``."""
+    refresh`` and ``feedsvc sources refresh``: ``manual`` refreshes, which re-check the
+    recent articles still on the list pages for edits (``manual_recheck_max``); ``feedsvc
+    refresh --scheduled`` runs them as a tick would."""
     from feedsvc.refresh.leases import heartbeat_timeout, make_owner, refresh_leased
     from feedsvc.runtime import refresh_context, utc_now
 
     settings = config.settings
     owner = make_owner("cli")
-    failed = skipped = new = updated = 0
+    failed = skipped = new = updated = rechecked = 0
     async with refresh_context(settings, store, owner=owner) as ctx:
 
         async def one(source_id: str) -> None:
-            nonlocal failed, skipped, new, updated
+            nonlocal failed, skipped, new, updated, rechecked
             state = await store.claim_source(
                 source_id,
                 owner,
@@ -155,16 +160,17 @@ async def refresh_sources(config: AppConfig, store: Store, only: Sequence[str]) 
                 skipped += 1
                 print(f"{source_id}: skipped, another process is refreshing it", flush=True)
                 return
-            report = await refresh_leased(ctx, state)
+            report = await refresh_leased(ctx, state, manual=manual)
             print(redact_credentials(report.line()), flush=True)
             failed += report.status is FetchStatus.FAILED
             new += report.new
             updated += report.updated
+            rechecked += report.rechecked
 
         await asyncio.gather(*(one(s) for s in only))
     print(
         f"{len(only)} sources: {len(only) - failed - skipped} ok, {failed} failed, "
-        f"{skipped} skipped; {new} new, {updated} updated articles"
+        f"{skipped} skipped; {new} new, {updated} updated articles, {rechecked} re-checked"
     )
     return EXIT_FAILED if failed and failed + skipped == len(only) else EXIT_OK
 

@@ -187,6 +187,13 @@ class Settings:
         "known articles re-checked for edits per refresh (conditional GET)",
         check=within(0, 1000),
     )
+    manual_recheck_max: int = setting(
+        50,
+        "known articles a manual refresh (`feedsvc refresh`, the admin API's refresh)"
+        " re-checks for edits: those still on the list page, first seen within"
+        " recheck_hours, newest first; not capped by recheck_per_refresh or the interval",
+        check=within(0, 10_000),
+    )
     max_new_per_refresh: int = setting(
         100,
         "new article pages fetched per refresh; the rest wait for the next one",

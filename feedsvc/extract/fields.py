@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from feedsvc.extract.articlepage import ArticlePage
-    from feedsvc.extract.dates import ParsedTime
+    from feedsvc.extract.dateassembly import ParsedTime
 
 T = TypeVar("T")
 

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from feedsvc.extract.dates import ParsedTime
+from feedsvc.extract.dateassembly import ParsedTime
 from feedsvc.extract.dom import (
     absolute_url,
     clean_text,

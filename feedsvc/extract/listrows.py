@@ -14,7 +14,8 @@ from datetime import datetime, timedelta, tzinfo
 
 import lxml.html
 
-from feedsvc.extract.dates import ParsedTime, date_from_url, find_datetime_in_text, parse_datetime
+from feedsvc.extract.dateassembly import ParsedTime
+from feedsvc.extract.dates import date_from_url, find_datetime_in_text, parse_datetime
 from feedsvc.extract.dom import absolute_url, clean_text, text_of
 
 __all__ = ["RowInfo", "find_rows", "read_row", "row_date"]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from feedsvc.extract.articlepage import ArticlePage
 from feedsvc.extract.content import selected_content
-from feedsvc.extract.dates import ParsedTime
+from feedsvc.extract.dateassembly import ParsedTime
 from feedsvc.extract.fields import Candidate, CandidateProvider, Strength, candidate
 from feedsvc.extract.published import parse_time
 from feedsvc.extract.selecting import source_selector

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta, tzinfo
 import lxml.html
 
 from feedsvc.extract.articlepage import ArticlePage, after_title, near_title
+from feedsvc.extract.dateassembly import ParsedTime
 from feedsvc.extract.dates import (
-    ParsedTime,
     date_from_url,
     find_datetime_in_text,
     find_labelled_datetime,

@@ -1,5 +1,6 @@
-"""The article stage of a refresh: fetch NEW article pages, plus a few known ones
-re-checked for edits (conditional GET), and extract + normalize each off the event loop in
+"""The article stage of a refresh: fetch NEW article pages, plus known ones re-checked for
+edits (conditional GET: a few per interval, or on a manual refresh the recent ones still on
+the list, up to ``manual_recheck_max``), and extract + normalize each off the event loop in
 one round trip. A failure of one article page is recorded and that article retried next time."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from feedsvc.config import Settings
 from feedsvc.errors import ExtractError, FetchError
 from feedsvc.extract.template import Template
 from feedsvc.extract.templated import extract_templated
@@ -113,6 +115,50 @@ class Collected:
     templating: list[PageTemplating] = field(default_factory=list)
     template_state: TemplateState | None = None  # to write with the save (None: unchanged)
     template_note: str | None = None
+    rechecked: int = 0  # known articles re-fetched that answered (304 or a page)
+
+
+Job = tuple[str, ListItem | None, KnownArticle | None]  # link, list item, what is stored
+
+
+async def scheduled_rechecks(
+    ctx: RefreshContext, source: SourceConfig, links: list[tuple[str, ListItem]], now: datetime
+) -> list[Job]:
+    """A scheduled refresh's re-checks: ``recheck_per_refresh`` of the source's articles
+    first seen within ``recheck_hours``, least recently checked first, each at most once
+    per interval."""
+    settings = ctx.settings
+    if settings.recheck_per_refresh <= 0:
+        return []
+    since = now - timedelta(hours=settings.recheck_hours)
+    min_gap = timedelta(seconds=source.interval_seconds)
+    on_list = dict(links)
+    return [
+        (art.link_url, on_list.get(art.link_url), art)
+        for art in await ctx.store.articles_to_recheck(
+            source.id, since, settings.recheck_per_refresh
+        )
+        if art.last_checked_at <= now - min_gap
+    ]
+
+
+def manual_rechecks(
+    settings: Settings,
+    links: list[tuple[str, ListItem]],
+    known: dict[str, KnownArticle],
+    now: datetime,
+) -> list[Job]:
+    """A manual refresh's re-checks: the known articles on the list page first seen within
+    ``recheck_hours``, newest first, up to ``manual_recheck_max``, however recently checked
+    (an article no longer listed is left alone)."""
+    since = now - timedelta(hours=settings.recheck_hours)
+    recent: dict[str, tuple[KnownArticle, str, ListItem]] = {}  # by canonical URL
+    for link, item in links:
+        art = known.get(link)
+        if art is not None and art.first_seen > since:
+            recent.setdefault(art.canonical_url, (art, link, item))
+    newest = sorted(recent.values(), key=lambda found: found[0].published, reverse=True)
+    return [(link, item, art) for art, link, item in newest[: settings.manual_recheck_max]]
 
 
 async def fetch_and_process(
@@ -162,6 +208,8 @@ async def collect_articles(
     deadline: float,
     dropped: list[DroppedLink],
     pages: PageLog,
+    *,
+    manual: bool = False,
 ) -> Collected:
     source = state.config
     settings = ctx.settings
@@ -175,22 +223,17 @@ async def collect_articles(
         ]
         return found
 
-    jobs: list[tuple[str, ListItem | None, KnownArticle | None]] = [
+    jobs: list[Job] = [
         (link, item, None) for link, item in new_links[: settings.max_new_per_refresh]
     ]
     dropped.extend(
         DroppedLink(link, f"deferred: over max_new_per_refresh ({settings.max_new_per_refresh})")
         for link, _ in new_links[settings.max_new_per_refresh :]
     )
-    if settings.recheck_per_refresh > 0:
-        since = now - timedelta(hours=settings.recheck_hours)
-        min_gap = timedelta(seconds=source.interval_seconds)
-        on_list = dict(links)
-        for art in await ctx.store.articles_to_recheck(
-            source.id, since, settings.recheck_per_refresh
-        ):
-            if art.last_checked_at <= now - min_gap:
-                jobs.append((art.link_url, on_list.get(art.link_url), art))
+    if manual:
+        jobs.extend(manual_rechecks(settings, links, known, now))
+    else:
+        jobs.extend(await scheduled_rechecks(ctx, source, links, now))
 
     errors = found.errors
     tstate = await load_template(ctx.store, source.id)
@@ -217,6 +260,8 @@ async def collect_articles(
             )
             log.exception("source %s: unexpected error on %s", source.id, link)
             return
+        if prior is not None:
+            found.rechecked += 1
         if done is None:
             found.checked.append(link)
         else:

@@ -46,14 +46,18 @@ class RefreshReport:
     error: str | None = None
     article_errors: tuple[str, ...] = field(default=())
     zone: ZoneChoice | None = None  # the list page's zone and why (None: nothing parsed)
+    manual: bool = False  # asked for (CLI, admin API), not scheduled
+    rechecked: int = 0  # known articles re-fetched for edits that answered
 
     def line(self) -> str:
+        kind = " (manual)" if self.manual else ""
         if self.status is FetchStatus.FAILED:
-            return f"{self.source_id}: FAILED after {self.seconds:.2f}s: {self.error}"
+            return f"{self.source_id}: FAILED after {self.seconds:.2f}s{kind}: {self.error}"
         tail = f", {len(self.article_errors)} article errors" if self.article_errors else ""
         return (
             f"{self.source_id}: {self.status.value}, {self.items_seen} links, "
-            f"{self.new} new, {self.updated} updated in {self.seconds:.2f}s{tail}"
+            f"{self.new} new, {self.updated} updated, {self.rechecked} re-checked "
+            f"in {self.seconds:.2f}s{tail}{kind}"
         )
 
 

@@ -26,9 +26,12 @@ async def record_failure(
     started: datetime,
     exc: Exception,
     pages: tuple[PageFetch, ...] = (),
+    *,
+    manual: bool = False,
 ) -> str:
     """Record ``exc`` as the claimed source's failed refresh and schedule its next check
-    by the error's retry hint; returns the message recorded. A lost lease writes nothing."""
+    by the error's retry hint; returns the message recorded. A lost lease writes nothing.
+    The refresh request the source was claimed with counts as served (the run says so)."""
     source = state.config
     if isinstance(exc, FeedsvcError):
         message = str(exc)
@@ -51,6 +54,7 @@ async def record_failure(
             finished_at=finished,
             next_check_at=jittered(finished, plan.seconds, ctx.settings.jitter),
             drift=isinstance(exc, ListDriftError),
+            served=state.refresh_requested_at,
             run=FetchRun(
                 source_id=source.id,
                 started_at=started,
@@ -58,6 +62,7 @@ async def record_failure(
                 status=FetchStatus.FAILED,
                 error=message,
                 pages=pages,
+                manual=manual,
             ),
         )
     except LeaseLostError as lost:

@@ -150,11 +150,13 @@ async def _beat(ctx: RefreshContext, source_id: str) -> None:
             return
 
 
-async def refresh_leased(ctx: RefreshContext, state: SourceState) -> RefreshReport:
+async def refresh_leased(
+    ctx: RefreshContext, state: SourceState, *, manual: bool = False
+) -> RefreshReport:
     """``refresh_source`` while a heartbeat keeps the lease marked alive."""
     beat = asyncio.create_task(_beat(ctx, state.config.id), name=f"lease-{state.config.id}")
     try:
-        return await refresh_source(ctx, state)
+        return await refresh_source(ctx, state, manual=manual)
     finally:
         beat.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -1,5 +1,6 @@
 """The list stage of a refresh: fetch the source's list page(s) with stored validators
-(a 304 costs no parsing), find the article links off the event loop, follow pagination on
+(a 304 costs no parsing; a manual refresh sends none, since it needs the list to know which
+articles to re-check), find the article links off the event loop, follow pagination on
 the first refresh only (backfill), and dedupe the links by normalized URL."""
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ class ListScan:
 
 
 async def scan_lists(
-    ctx: RefreshContext, state: SourceState, now: datetime, pages: PageLog
+    ctx: RefreshContext, state: SourceState, now: datetime, pages: PageLog, *, manual: bool = False
 ) -> ListScan:
     source = state.config
-    stored = await ctx.store.page_validators(source.id)
+    stored = {} if manual else await ctx.store.page_validators(source.id)
     # Backfill: follow pagination on the first successful refresh only.
     max_pages = 1 if state.backfilled else max(1, source.max_pages)
     scan = ListScan()

@@ -4,7 +4,8 @@ and report live in :mod:`~feedsvc.refresh.context`).
 
 1. fetch the source's list page(s) with stored validators (a 304 costs no parsing)
 2. find the article links (``extract.extract_list``, off the event loop)
-3. fetch NEW article pages, plus a few known ones re-checked for edits (conditional GET)
+3. fetch NEW article pages, plus known ones re-checked for edits (conditional GET): a few
+   per interval, or, on a manual refresh, the recent ones still on the list page
 4. extract + normalize each article (off the event loop, one round trip per page)
 5. save everything in one lease-fenced transaction (``Store.save_refresh``)
 
@@ -23,23 +24,14 @@ import time
 from feedsvc.errors import LeaseLostError
 from feedsvc.metrics.instruments import record_articles, record_refresh
 from feedsvc.models import DroppedLink, FetchStatus, RefreshOutcome, SourceState
-from feedsvc.refresh.articles import article_from_list_item, collect_articles, process_article
-from feedsvc.refresh.context import RefreshContext, RefreshReport, allow_private, page_zone
+from feedsvc.refresh.articles import collect_articles
+from feedsvc.refresh.context import RefreshContext, RefreshReport
 from feedsvc.refresh.failures import record_failure
-from feedsvc.refresh.listscan import dedupe_links, parse_list_page, scan_lists
+from feedsvc.refresh.listscan import dedupe_links, scan_lists
 from feedsvc.refresh.pagelog import PageLog
 from feedsvc.refresh.policy import next_check
 
-__all__ = [
-    "RefreshContext",
-    "RefreshReport",
-    "allow_private",
-    "article_from_list_item",
-    "page_zone",
-    "parse_list_page",
-    "process_article",
-    "refresh_source",
-]
+__all__ = ["refresh_source"]
 
 log = logging.getLogger(__name__)
 
@@ -48,18 +40,27 @@ log = logging.getLogger(__name__)
 LEASE_SAFETY = 0.7
 
 
-async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshReport:
-    """Refresh one claimed source and record the outcome. Never raises for source errors."""
+async def refresh_source(
+    ctx: RefreshContext, state: SourceState, *, manual: bool = False
+) -> RefreshReport:
+    """Refresh one claimed source and record the outcome. Never raises for source errors.
+
+    ``manual`` (``feedsvc refresh``), or a refresh request stored with the source (the
+    admin API, ``sources refresh``), makes it a manual refresh: the list pages are fetched
+    in full and the recent articles still on them re-checked (``manual_recheck_max``)."""
     source = state.config
+    manual = manual or state.refresh_requested_at is not None
     started = ctx.now()
     t0 = time.monotonic()
     deadline = t0 + ctx.settings.lease_seconds * LEASE_SAFETY
     pages = PageLog(ctx.fetcher)
     try:
-        scan = await scan_lists(ctx, state, started, pages)
+        scan = await scan_lists(ctx, state, started, pages, manual=manual)
         dropped: list[DroppedLink] = []
         links = dedupe_links(scan.items, dropped)
-        found = await collect_articles(ctx, state, links, started, deadline, dropped, pages)
+        found = await collect_articles(
+            ctx, state, links, started, deadline, dropped, pages, manual=manual
+        )
         finished = ctx.now()
         unchanged = scan.pages_fetched == 0 and not found.articles
         status = FetchStatus.NOT_MODIFIED if unchanged else FetchStatus.OK
@@ -86,16 +87,23 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
             pages=tuple(pages.pages),
             template_state=found.template_state,
             template_note=found.template_note,
+            manual=manual,
+            rechecked=found.rechecked,
+            request_served=state.refresh_requested_at,
         )
         saved = await ctx.store.save_refresh(outcome)
     except LeaseLostError as exc:
         log.warning("%s", exc)
         record_refresh(FetchStatus.FAILED.value)
-        return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=str(exc))
+        return RefreshReport(
+            source.id, FetchStatus.FAILED, time.monotonic() - t0, error=str(exc), manual=manual
+        )
     except Exception as exc:
-        message = await record_failure(ctx, state, started, exc, tuple(pages.pages))
+        message = await record_failure(ctx, state, started, exc, tuple(pages.pages), manual=manual)
         record_refresh(FetchStatus.FAILED.value)
-        return RefreshReport(source.id, FetchStatus.FAILED, time.monotonic() - t0, error=message)
+        return RefreshReport(
+            source.id, FetchStatus.FAILED, time.monotonic() - t0, error=message, manual=manual
+        )
     record_refresh(status.value)
     record_articles(saved.new, saved.updated, saved.unchanged)
     if saved.feeds_changed and ctx.on_feeds_changed is not None:
@@ -112,6 +120,8 @@ async def refresh_source(ctx: RefreshContext, state: SourceState) -> RefreshRepo
         items_seen=len(links),
         article_errors=tuple(found.errors),
         zone=scan.zone,
+        manual=manual,
+        rechecked=found.rechecked,
     )
     log.info("%s", report.line())
     if scan.zone is not None:

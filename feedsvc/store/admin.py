@@ -161,6 +161,8 @@ async def change_source(
         values.update(enabled=False, deleted_at=change.now)
     if change.run_now:
         values["next_check_at"] = change.now
+    if change.request_refresh:
+        values["refresh_requested_at"] = change.now
     await conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
     if change.config is not None and change.config.name != old.name:
         await bump_versions(conn, dialect, [FeedKey(FeedKind.SOURCE, source_id)], change.now)

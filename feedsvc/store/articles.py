@@ -27,7 +27,7 @@ from feedsvc.store.schema import (
     page_validators,
     sources,
 )
-from feedsvc.store.sources import finish_lease, insert_run
+from feedsvc.store.sources import finish_lease, insert_run, request_served
 from feedsvc.store.sql import chunks, insert
 from feedsvc.store.templates import save_template_state
 
@@ -124,6 +124,7 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
         schedule["zone"] = outcome.zone
     if outcome.backfilled:
         schedule["backfilled"] = True
+    schedule.update(request_served(outcome.request_served))
     # First, so a lost lease raises before anything is written.
     await finish_lease(conn, source_id=outcome.source_id, owner=outcome.owner, values=schedule)
 
@@ -192,6 +193,8 @@ async def save_refresh(conn: AsyncConnection, dialect: str, outcome: RefreshOutc
             ),
             pages=outcome.pages,
             template_note=outcome.template_note,
+            manual=outcome.manual,
+            rechecked_count=outcome.rechecked,
         ),
     )
     if outcome.template_state is not None:

@@ -66,6 +66,8 @@ sources = Table(
     Column("drift_since", UTCDateTime),
     # migration 0008: "Asia/Shanghai: page text in Chinese (…)", the last refresh's zone.
     Column("zone", Text),
+    # migration 0013: a manual refresh asked for and not served yet (SourceState).
+    Column("refresh_requested_at", UTCDateTime),
 )
 Index(None, sources.c.enabled, sources.c.next_check_at)
 
@@ -174,6 +176,9 @@ fetch_runs = Table(
     # Migration 0012: what the refresh did with the source's template ("learned from 4
     # pages", "2 of 5 pages drifted: generic fallback"); NULL: nothing to say.
     Column("template_note", Text),
+    # Migration 0013: a manual refresh (CLI, admin API); known articles re-checked for edits.
+    Column("manual", Boolean, nullable=False, server_default=false()),
+    Column("rechecked_count", Integer, nullable=False, server_default=text("0")),
 )
 Index(None, fetch_runs.c.source_id, fetch_runs.c.id)
 

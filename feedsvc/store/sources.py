@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, delete, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Row, case, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from feedsvc.adminmodels import AuditEntry, SourceSync
@@ -49,6 +49,7 @@ def source_state(row: Row[tuple[object, ...]]) -> SourceState:
         last_items_seen=m["last_items_seen"],
         drift_since=m["drift_since"],
         zone=m["zone"],
+        refresh_requested_at=m["refresh_requested_at"],
     )
 
 
@@ -316,6 +317,17 @@ async def finish_lease(
         raise LeaseLostError(source_id, owner)
 
 
+def request_served(seen: datetime | None) -> dict[str, object]:
+    """Values that clear the refresh request a run served (``seen``: the one it claimed),
+    keeping a newer request that arrived while it ran; none when it served no request."""
+    if seen is None:
+        return {}
+    column = sources.c.refresh_requested_at
+    return {
+        "refresh_requested_at": case((column == literal(seen, UTCDateTime), None), else_=column)
+    }
+
+
 async def record_failure(
     conn: AsyncConnection,
     *,
@@ -325,11 +337,15 @@ async def record_failure(
     next_check_at: datetime,
     run: FetchRun,
     drift: bool = False,
+    served: datetime | None = None,
 ) -> None:
+    """A failed run; it serves the refresh request it claimed (``served``) all the same:
+    the run, marked manual, says it failed, and the next one is scheduled."""
     values: dict[str, object] = {
         "error_count": sources.c.error_count + 1,
         "last_error": error[:MAX_ERROR_CHARS],
         "next_check_at": next_check_at,
+        **request_served(served),
     }
     if drift:
         values["drift_since"] = func.coalesce(
@@ -354,6 +370,8 @@ async def insert_run(conn: AsyncConnection, run: FetchRun) -> None:
             unchanged_count=run.unchanged_count,
             pages_json=pages_to_json(run.pages),
             template_note=run.template_note,
+            manual=run.manual,
+            rechecked_count=run.rechecked_count,
         )
     )
 
@@ -416,6 +434,8 @@ async def recent_runs(conn: AsyncConnection, source_id: str, limit: int) -> list
             unchanged_count=row.unchanged_count,
             pages=pages_from_json(row.pages_json),
             template_note=row.template_note,
+            manual=bool(row.manual),
+            rechecked_count=row.rechecked_count,
         )
         for row in rows
     ]

@@ -335,9 +335,11 @@ class Store:
         next_check_at: datetime,
         run: FetchRun,
         drift: bool = False,
+        served: datetime | None = None,
     ) -> None:
         """error_count + 1, last_error, next_check_at, lease released, run recorded;
-        ``drift`` marks the source drifted since the run (kept until a success).
+        ``drift`` marks the source drifted since the run (kept until a success); the
+        refresh request the run claimed (``served``) is cleared unless a newer one came.
         Raises LeaseLostError (writing nothing) if ``owner`` no longer holds the lease.
         ``finished_at`` is the run's; kept in the signature for symmetry with saves."""
         del finished_at  # the run row carries it
@@ -350,6 +352,7 @@ class Store:
                 next_check_at=next_check_at,
                 run=run,
                 drift=drift,
+                served=served,
             )
 
     async def template_state(self, source_id: str) -> TemplateState | None:

@@ -83,11 +83,17 @@ def test_refresh_prints_a_line_per_source_and_a_summary(tmp_path: Path, portal: 
     lines = done.stdout.strip().splitlines()
     for sid in SIDS:
         assert any(line.startswith(f"{sid}: ok, 12 links, 12 new") for line in lines), lines
-    assert lines[-1].startswith("4 sources: 4 ok, 0 failed, 0 skipped; 48 new, 0 updated")
+    assert (
+        lines[-1]
+        == "4 sources: 4 ok, 0 failed, 0 skipped; 48 new, 0 updated articles, 0 re-checked"
+    )
 
     again = feedsvc("refresh", "--config", str(config), "--source", "demo-tiyu", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert "demo-tiyu: not_modified" in again.stdout
+    # A manual refresh: the list in full, its 12 known articles re-checked (conditional
+    # GETs: the portal answers 304), nothing new or edited.
+    assert "demo-tiyu: ok, 12 links, 0 new, 0 updated, 12 re-checked in " in again.stdout
+    assert again.stdout.splitlines()[0].endswith("(manual)"), again.stdout
 
     listed = feedsvc("sources", "--config", str(config), cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr

@@ -17,8 +17,8 @@ from pipeline_support import selector_source
 
 from feedsvc.config import load_config
 from feedsvc.models import FetchStatus
+from feedsvc.refresh.context import RefreshReport
 from feedsvc.refresh.scheduler import Scheduler
-from feedsvc.refresh.worker import RefreshReport
 from feedsvc.runtime import open_store, refresh_context
 from feedsvc.web import create_app
 

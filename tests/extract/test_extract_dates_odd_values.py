@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.extract import extract_article, extract_list
+from feedsvc.extract.dateassembly import MIN_YEAR
 from feedsvc.extract.dates import (
-    MIN_YEAR,
     find_datetime_in_text,
     find_labelled_datetime,
     parse_datetime,

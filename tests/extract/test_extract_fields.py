@@ -9,7 +9,7 @@ import pytest
 
 from feedsvc.extract import extract_article
 from feedsvc.extract.articlepage import ArticlePage
-from feedsvc.extract.dates import ParsedTime
+from feedsvc.extract.dateassembly import ParsedTime
 from feedsvc.extract.fields import (
     Candidate,
     CandidateProvider,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, settings
 
-from feedsvc.extract.dates import MIN_YEAR
+from feedsvc.extract.dateassembly import MIN_YEAR
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2023, 5, 18, 12, 0, tzinfo=SH)

@@ -24,7 +24,8 @@ from feedsvc.extract import (
     find_datetime_in_text,
     parse_datetime,
 )
-from feedsvc.extract.dates import MIN_YEAR, find_labelled_datetime, month_at_line_end
+from feedsvc.extract.dateassembly import MIN_YEAR
+from feedsvc.extract.dates import find_labelled_datetime, month_at_line_end
 from feedsvc.fetch.charset import decode_html, garbled_reason, repair_mojibake
 from feedsvc.models import Selectors
 from feedsvc.normalize import canonical_url, normalize_url, same_site

@@ -18,9 +18,9 @@ from aiohttp.abc import AbstractResolver
 
 from feedsvc.config import AppConfig, load_config
 from feedsvc.fetch import Fetcher
+from feedsvc.refresh.context import RefreshContext, RefreshReport
 from feedsvc.refresh.offload import Offloader
 from feedsvc.refresh.scheduler import Scheduler
-from feedsvc.refresh.worker import RefreshContext, RefreshReport
 from feedsvc.store import Store
 
 FAST_SETTINGS = {

@@ -15,7 +15,8 @@ from manual_clock import Clock
 
 from feedsvc.config import AppConfig, load_config
 from feedsvc.models import FeedKey, FeedKind, SourceState
-from feedsvc.refresh.worker import RefreshContext, RefreshReport, refresh_source
+from feedsvc.refresh.context import RefreshContext, RefreshReport
+from feedsvc.refresh.worker import refresh_source
 from feedsvc.runtime import open_store, refresh_context
 from feedsvc.store import Store
 

@@ -17,6 +17,7 @@ import pytest
 from feedsvc.config import Settings
 from feedsvc.models import FetchStatus, SourceConfig, SourceState
 from feedsvc.refresh import leases
+from feedsvc.refresh.context import RefreshContext, RefreshReport
 from feedsvc.refresh.leases import (
     UNKNOWN,
     make_owner,
@@ -26,7 +27,6 @@ from feedsvc.refresh.leases import (
     release_dead_leases,
     this_process,
 )
-from feedsvc.refresh.worker import RefreshContext, RefreshReport
 from feedsvc.store import Store
 
 T0 = datetime(2024, 5, 18, 2, 0, tzinfo=UTC)
@@ -108,7 +108,9 @@ async def test_a_running_refresh_beats_and_stops_beating_when_done(
     clock = [T0]
     beats: list[datetime] = []
 
-    async def slow_refresh(ctx: RefreshContext, state: SourceState) -> RefreshReport:
+    async def slow_refresh(
+        ctx: RefreshContext, state: SourceState, *, manual: bool = False
+    ) -> RefreshReport:
         for second in range(1, 6):
             await asyncio.sleep(0.1)
             clock[0] = T0.replace(second=second)

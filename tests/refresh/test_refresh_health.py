@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from feedsvc.models import FetchStatus
+from feedsvc.refresh.context import RefreshReport
 from feedsvc.refresh.health import refresh_problems
-from feedsvc.refresh.worker import RefreshReport
 
 
 def report(source_id: str, status: FetchStatus) -> RefreshReport:

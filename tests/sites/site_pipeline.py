@@ -21,7 +21,8 @@ from atom_validation import assert_valid_atom
 from feedsvc.config import AppConfig, load_config
 from feedsvc.demo.portal import PortalState, create_portal_app
 from feedsvc.demo.sources import demo_sources_yaml
-from feedsvc.refresh.worker import RefreshContext, RefreshReport, refresh_source
+from feedsvc.refresh.context import RefreshContext, RefreshReport
+from feedsvc.refresh.worker import refresh_source
 from feedsvc.runtime import open_store, refresh_context
 from feedsvc.store import Store
 from feedsvc.web import create_app

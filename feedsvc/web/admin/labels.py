@@ -87,6 +87,8 @@ ZH: dict[str, str] = {
     "New": "新增",
     "Updated": "更新",
     "Unchanged": "未变",
+    "Re-checked": "复查",
+    "manual": "手动",
     "Dropped": "丢弃",
     "Pages": "页面",
     "Failed": "失败",

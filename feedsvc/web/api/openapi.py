@@ -66,6 +66,8 @@ _RUN: Schema = {
         "new",
         "updated",
         "unchanged",
+        "manual",
+        "rechecked",
         "dropped",
         "pages",
     ],
@@ -80,6 +82,8 @@ _RUN: Schema = {
         "new": {"type": "integer"},
         "updated": {"type": "integer"},
         "unchanged": {"type": "integer"},
+        "manual": {"type": "boolean"},
+        "rechecked": {"type": "integer", "minimum": 0},
         "pages": {
             "type": "array",
             "items": {

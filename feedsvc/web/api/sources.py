@@ -175,8 +175,16 @@ RefreshOutcome = tuple[str, FetchRun | None]  # "queued" | "running" | "done", t
 
 async def refresh(ctx: ApiContext, source_id: str, who: str) -> RefreshOutcome:
     """Refresh now through the scheduler's code, waiting up to ``refresh_wait`` seconds; a
-    web-only process makes the source due instead, for the next worker tick ("queued")."""
-    change = SourceChange("source.refresh", who, ctx.now(), run_now=ctx.refresh_now is None)
+    web-only process makes the source due instead, for the next worker tick ("queued").
+    Either way the request is stored with the source, so the process whose claim serves it
+    runs a manual refresh (recent articles still on the list re-checked for edits)."""
+    change = SourceChange(
+        "source.refresh",
+        who,
+        ctx.now(),
+        run_now=ctx.refresh_now is None,
+        request_refresh=True,
+    )
     await ctx.store.change_source(source_id, change)
     if ctx.refresh_now is None:
         return "queued", None

@@ -62,6 +62,8 @@ def run_json(run: FetchRun) -> dict[str, Any]:
         "new": run.new_count,
         "updated": run.updated_count,
         "unchanged": run.unchanged_count,
+        "manual": run.manual,
+        "rechecked": run.rechecked_count,
         "dropped": [{"url": d.url, "reason": d.reason} for d in run.dropped],
         "pages": [
             {"url": p.url, "status": p.status, "kind": p.kind, "error": p.error} for p in run.pages
