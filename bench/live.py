@@ -89,9 +89,18 @@ class Child:
     _log: IO[bytes] = field(repr=False)
 
     @classmethod
-    def start(cls, name: str, argv: list[str], log_path: Path, env: dict[str, str]) -> Child:
+    def start(
+        cls,
+        name: str,
+        argv: list[str],
+        log_path: Path,
+        env: dict[str, str],
+        *,
+        stdin: int | None = None,
+    ) -> Child:
+        """Start ``argv``; ``stdin=subprocess.PIPE`` leaves ``process.stdin`` to write to."""
         log = log_path.open("wb")
-        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(argv, stdin=stdin, stdout=log, stderr=subprocess.STDOUT, env=env)
         return cls(name, process, log_path, log)
 
     @property
@@ -110,6 +119,8 @@ class Child:
 
     def stop(self, timeout: float = STOP_SECONDS) -> int:
         """SIGTERM, wait, SIGKILL if it hangs; the exit status (negative: killed)."""
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            self.process.stdin.close()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:

@@ -33,20 +33,19 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
+from fakeweb import start_fake_web
 from live import Child, clean_env, free_port, wait_http
+from repeating import Repeating
 from scaledb import Database, Run
 from soak import feed_paths, sources_yaml
 from wrk import process_tree, process_tree_cpu
 
-BENCH = Path(__file__).resolve().parent
 LOAD_RPS = 20.0  # steady feed requests per second during the sweep
 START_SECONDS = 120.0
 
@@ -105,40 +104,30 @@ def tree_peak_mb(pid: int) -> float:
     return peak_rss_mb(pid) + max(children, default=0.0)
 
 
-class FeedLoad:
+class FeedLoad(Repeating):
     """Requests the feeds at a steady rate in a thread; records latencies (ms)."""
 
     def __init__(self, base_url: str, paths: list[str], rps: float) -> None:
+        super().__init__("feed-load")
         self.latencies: list[float] = []
         self.errors = 0
         self._urls = [base_url + p for p in paths]
         self._gap = 1.0 / rps
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="feed-load", daemon=True)
+        self._sent = 0
+        self._next_at = time.monotonic()
 
-    def __enter__(self) -> FeedLoad:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        n = 0
-        next_at = time.monotonic()
-        while not self._stop.is_set():
-            url = self._urls[n % len(self._urls)]
-            n += 1
-            started = time.perf_counter()
-            try:
-                with urllib.request.urlopen(url, timeout=10) as response:
-                    response.read()
-                self.latencies.append((time.perf_counter() - started) * 1000)
-            except OSError:
-                self.errors += 1
-            next_at += self._gap
-            self._stop.wait(max(0.0, next_at - time.monotonic()))
+    def step(self) -> float:
+        url = self._urls[self._sent % len(self._urls)]
+        self._sent += 1
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                response.read()
+            self.latencies.append((time.perf_counter() - started) * 1000)
+        except OSError:
+            self.errors += 1
+        self._next_at += self._gap
+        return self._next_at - time.monotonic()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -150,14 +139,22 @@ def percentile(values: list[float], share: float) -> float:
 
 @dataclass
 class FakeWeb:
+    """bench/scaleweb.py running, steered through its stdin."""
+
     child: Child
-    stdin: IO[bytes]
-    sites: list[str] = field(default_factory=list)
+    sites: list[str]
+
+    @classmethod
+    def start(cls, sources: int, articles: int, workdir: Path) -> FakeWeb:
+        args = ["--sources", str(sources), "--articles", str(articles)]
+        return cls(*start_fake_web("scaleweb.py", args, workdir, stdin=True))
 
     def command(self, line: str) -> dict[str, object]:
+        stdin = self.child.process.stdin
+        assert stdin is not None
         seen = len(self.child.output().splitlines())
-        self.stdin.write(line.encode() + b"\n")
-        self.stdin.flush()
+        stdin.write(line.encode() + b"\n")
+        stdin.flush()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             self.child.check_alive()
@@ -168,28 +165,6 @@ class FakeWeb:
                     return answer
             time.sleep(0.05)
         raise TimeoutError(f"the fake web did not answer {line!r}")
-
-
-def start_fake_web(sources: int, articles: int, workdir: Path) -> FakeWeb:
-    argv = [sys.executable, str(BENCH / "scaleweb.py"), "--sources", str(sources)]
-    argv += ["--articles", str(articles)]
-    log_path = workdir / "web.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        argv, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, env=clean_env()
-    )
-    assert process.stdin is not None
-    web = FakeWeb(Child("fake web", process, log_path, log), process.stdin)
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        web.child.check_alive()
-        for line in web.child.output().splitlines():
-            if line.startswith('{"sites"'):
-                web.sites = json.loads(line)["sites"]
-                return web
-        time.sleep(0.1)
-    web.child.stop()
-    raise TimeoutError(f"the fake web did not start:\n{web.child.output()[-2000:]}")
 
 
 def write_config(workdir: Path, db: Database, sites: list[str], count: int, port: int) -> Path:
@@ -234,7 +209,7 @@ def measure(plan: Plan, kind: str, count: int, workdir: Path) -> Result:
         db = Database.postgres(plan.postgres_dsn, str(count))
     else:
         db = Database.sqlite(workdir)
-    web = start_fake_web(count, plan.articles, workdir)
+    web = FakeWeb.start(count, plan.articles, workdir)
     children: list[Child] = []
     try:
         port = free_port()
@@ -291,7 +266,6 @@ def measure(plan: Plan, kind: str, count: int, workdir: Path) -> Result:
     finally:
         for child in reversed(children):
             child.stop()
-        web.stdin.close()
         web.child.stop()
         db.drop()
     return result

@@ -4,7 +4,7 @@
 
 Sites are demo portals (feedsvc/demo/portal.py, four category lists each, conditional GET
 with ETag/Last-Modified, 304 when unchanged), each on its own loopback address
-(bench/soakweb.py's ``portal_host``) so per-host fetch limits apply per site as on the web.
+(bench/fakeweb.py's ``portal_host``) so per-host fetch limits apply per site as on the web.
 Pages are padded to realistic sizes with site boilerplate (inline
 statistics scripts before ``</body>``, no links): list pages to ``LIST_BYTES``, articles to
 ``ARTICLE_BYTES``. Every ``--slow-every``-th site answers its list pages after 2-5 s, every
@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import random
 import sys
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from soakweb import portal_host
+from fakeweb import listening
 
 from feedsvc.demo.content import CATEGORIES
 from feedsvc.demo.portal import PortalState, create_portal_app
@@ -83,28 +82,23 @@ def realism(slow: bool, failing: bool, rng: random.Random) -> Callable[..., obje
 
 async def serve(sources: int, articles: int, slow_every: int, fail_every: int) -> None:
     portals = -(-sources // len(CATEGORIES))
-    states: list[PortalState] = []
-    failing: set[int] = set()
-    runners: list[web.AppRunner] = []
-    sites: list[str] = []
+    states = [PortalState(seed=i + 1, initial_per_category=articles) for i in range(portals)]
+    slow = {
+        i for i in range(portals) if slow_every > 0 and i % slow_every == SLOW_OFFSET % slow_every
+    }
+    failing = {
+        i
+        for i in range(portals)
+        if fail_every > 0 and i % fail_every == FAIL_OFFSET % fail_every and i not in slow
+    }
     rng = random.Random(13)
-    try:
-        for index in range(portals):
-            slow = slow_every > 0 and index % slow_every == SLOW_OFFSET % slow_every
-            fails = fail_every > 0 and index % fail_every == FAIL_OFFSET % fail_every
-            if fails and not slow:
-                failing.add(index)
-            state = PortalState(seed=index + 1, initial_per_category=articles)
-            states.append(state)
-            app = create_portal_app(state)
-            app.middlewares.append(realism(slow, index in failing, rng))  # type: ignore[arg-type]
-            runner = web.AppRunner(app, access_log=None)
-            await runner.setup()
-            runners.append(runner)
-            host = portal_host(index)
-            await web.TCPSite(runner, host, 0).start()
-            sites.append(f"http://{host}:{runner.addresses[0][1]}")
-        print(json.dumps({"sites": sites}), flush=True)
+    apps = []
+    for index, state in enumerate(states):
+        app = create_portal_app(state)
+        middleware = realism(index in slow, index in failing, rng)
+        app.middlewares.append(middleware)  # type: ignore[arg-type]
+        apps.append(app)
+    async with listening(apps):
         pairs = [
             (index, category.slug)
             for index in range(portals)
@@ -121,10 +115,6 @@ async def serve(sources: int, articles: int, slow_every: int, fail_every: int) -
                 print(json.dumps({"changed": len(chosen)}), flush=True)
             else:
                 print(json.dumps({"error": f"unknown command: {line.strip()!r}"}), flush=True)
-    finally:
-        for runner in runners:
-            with contextlib.suppress(Exception):
-                await runner.cleanup()
 
 
 def main(argv: list[str] | None = None) -> int:

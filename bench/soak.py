@@ -24,7 +24,6 @@ test suite (tests/bench/test_soak.py runs it for half a minute).
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import shutil
@@ -33,7 +32,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,13 +39,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import yaml
+from fakeweb import start_fake_web
 from live import Child, clean_env, free_port, wait_http
+from repeating import Repeating
 from wrk import WrkReport, parse_wrk, process_rss_mb, process_tree
 
 from feedsvc.demo.sources import demo_sources
 from feedsvc.models import FetchStatus
 
-BENCH = Path(__file__).resolve().parent
 CHUNK_SECONDS = 60.0  # wrk runs a minute at a time: one report row per minute
 WRK_TIMEOUT = "5s"
 START_SECONDS = 60.0
@@ -83,28 +82,17 @@ def rss_sample(pid: int, started: float) -> Sample:
     return Sample(time.monotonic() - started, process_rss_mb(pid), children)
 
 
-class RssSampler:
+class RssSampler(Repeating):
     """Samples a process tree's RSS every ``every`` seconds in a thread until stopped."""
 
     def __init__(self, pid: int, started: float, every: float) -> None:
+        super().__init__("rss-sampler")
         self.samples: list[Sample] = []
         self._pid, self._started, self._every = pid, started, every
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
 
-    def __enter__(self) -> RssSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while True:
-            self.samples.append(rss_sample(self._pid, self._started))
-            if self._stop.wait(self._every):
-                return
+    def step(self) -> float:
+        self.samples.append(rss_sample(self._pid, self._started))
+        return self._every
 
 
 def slope_mb_per_minute(samples: list[Sample]) -> float:
@@ -210,22 +198,6 @@ def start_serve(config: Path, workdir: Path, role: str, base_url: str) -> Child:
     return server
 
 
-def start_fake_web(portals: int, change_every: float, workdir: Path) -> tuple[Child, list[str]]:
-    argv = [sys.executable, str(BENCH / "soakweb.py"), "--portals", str(portals)]
-    argv += ["--change-every", str(change_every)]
-    web = Child.start("fake web", argv, workdir / "web.log", clean_env())
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        web.check_alive()
-        for line in web.output().splitlines():
-            if line.startswith('{"sites"'):
-                sites: list[str] = json.loads(line)["sites"]
-                return web, sites
-        time.sleep(0.1)
-    web.stop()
-    raise TimeoutError(f"the fake web did not start:\n{web.output()}")
-
-
 @dataclass(frozen=True)
 class Plan:
     minutes: float
@@ -238,7 +210,8 @@ class Plan:
 
 def soak(plan: Plan, workdir: Path) -> int:
     portals = math.ceil(plan.sources / 4)
-    web, sites = start_fake_web(portals, plan.interval / 2, workdir)
+    args = ["--portals", str(portals), "--change-every", str(plan.interval / 2)]
+    web, sites = start_fake_web("soakweb.py", args, workdir)
     try:
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
