@@ -68,6 +68,9 @@ class Result:
     fill_seconds: float = math.nan
     sweep_seconds: float = math.nan
     lag_p99: float = math.nan
+    refresh_p50: float = math.nan  # one refresh's own length (finished − started), s
+    refresh_p99: float = math.nan
+    in_flight: float = math.nan  # refreshes running at once, on average over the sweep
     lists_changed: int = 0
     failed: int = 0
     worker_cpu: float = math.nan  # cores busy during the sweep (worker + its children)
@@ -250,6 +253,10 @@ def measure(plan: Plan, kind: str, count: int, workdir: Path) -> Result:
         result.sweep_seconds = (end - due).total_seconds()
         lags = [(r.started_at - due).total_seconds() for r in runs]
         result.lag_p99 = percentile(lags, 0.99)
+        lengths = [(r.finished_at - r.started_at).total_seconds() for r in runs]
+        result.refresh_p50 = percentile(lengths, 0.50)
+        result.refresh_p99 = percentile(lengths, 0.99)
+        result.in_flight = sum(lengths) / result.sweep_seconds
         result.lists_changed = sum(1 for r in runs if r.status == "ok")
         result.failed = sum(1 for r in runs if r.status == "failed")
         busy = (datetime.now(UTC) - due).total_seconds()  # CPU was read before T: a bit over
@@ -286,17 +293,19 @@ def ratio(value: float, base: float) -> str:
 def table(results: list[Result]) -> str:
     head = (
         "| database | N | fill s | sweep s (= shortest fresh interval) | refreshes/s | "
-        "lag p99 s | lists changed | failed | worker CPU cores | web CPU | fake web CPU | "
+        "lag p99 s | refresh p50 / p99 s | in flight | lists changed | failed | "
+        "worker CPU cores | web CPU | fake web CPU | "
         "worker peak RSS MB | web peak RSS MB | DB MB | articles | feed p50 / p99 ms |\n"
         + "| --- "
-        + "| ---: " * 15
+        + "| ---: " * 17
         + "|\n"
     )
     rows = []
     for r in results:
         rows.append(
             f"| {r.database} | {r.sources:,} | {r.fill_seconds:.0f} | {r.sweep_seconds:.1f} | "
-            f"{r.rate:.1f} | {r.lag_p99:.1f} | {r.lists_changed} | {r.failed} | "
+            f"{r.rate:.1f} | {r.lag_p99:.1f} | {r.refresh_p50:.2f} / {r.refresh_p99:.1f} | "
+            f"{r.in_flight:.1f} | {r.lists_changed} | {r.failed} | "
             f"{r.worker_cpu:.2f} | {r.web_cpu:.2f} | {r.fakeweb_cpu:.2f} | "
             f"{r.worker_rss:.0f} | {r.web_rss:.0f} | {r.db_mb:.1f} | {r.articles:,} | "
             f"{r.feed_p50:.1f} / {r.feed_p99:.1f} |"

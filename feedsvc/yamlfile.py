@@ -17,7 +17,7 @@ import yaml
 
 from feedsvc.errors import ConfigError
 
-MAX_FILE_BYTES = 1 << 20  # a sources file of 1 MiB holds thousands of sources
+MAX_FILE_BYTES = 8 << 20  # ~25,000 sources of ~300 bytes (10,000 are ~3 MB: issue 13)
 MAX_DEPTH = 32  # the file needs 5 levels; a deeper tree is a mistake or an attack
 
 

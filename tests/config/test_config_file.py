@@ -320,3 +320,21 @@ def test_parse_interval(text: str | int, seconds: int) -> None:
 def test_parse_interval_rejects(text: str | int, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_interval(text)
+
+
+def test_a_sources_file_past_one_mib_loads(tmp_path: Path) -> None:
+    """10,000 sources of ~300 bytes (URL, category, interval, selectors) are ~3 MB: a file
+    that size is a real deployment (issue 13's target), not an attack."""
+    pad = "# " + "x" * 98 + "\n"  # comments: the size without the parsing time
+    path = write(tmp_path, BASE + pad * 30_000)  # ~3 MB
+    assert path.stat().st_size > 3 * 10**6
+    assert [s.id for s in load_config(path, {}).sources] == ["good"]
+
+
+def test_a_sources_file_past_the_cap_is_refused_unread(tmp_path: Path) -> None:
+    from feedsvc.yamlfile import MAX_FILE_BYTES
+
+    path = write(tmp_path, BASE)
+    with path.open("a", encoding="utf-8") as file:
+        file.write("#" * MAX_FILE_BYTES + "\n")
+    assert problems_of(path) == [f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB; not a sources file"]

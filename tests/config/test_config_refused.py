@@ -151,7 +151,7 @@ CASES = [
         "settings:\n  database_url: sqlite+aiosqlite:///{dir}\n",
         "{path}:2: settings.database_url: {dir} is a folder",
     ),
-    Case("/dev/zero", "@/dev/zero", "/dev/zero: larger than 1 MiB"),
+    Case("/dev/zero", "@/dev/zero", "/dev/zero: larger than 8 MiB"),
     Case(
         "encoding rot13",
         with_db(source="    encoding: rot13\n"),
