@@ -21,6 +21,10 @@ worker finishes each round before the next falls due, so the scheduler lag p99 s
 the interval (the table shows the sweep's lag p99 too). Reported per N: refreshes/s, that
 interval, CPU (cores busy during the sweep) and peak RSS per process (worker with its
 extraction process, web), database size, feed latency, and each against the smallest N.
+Where the time goes: each refresh's own length (p50/p99) and how many ran at once on
+average (sum of lengths ÷ sweep): near ``refresh_slots`` with CPU to spare means the sweep
+waits on the web (slow sites, per-host limits), not on the machine. Each row is printed to
+stderr as soon as it is measured, so a failure later in the run loses nothing.
 """
 
 from __future__ import annotations
@@ -371,7 +375,13 @@ def main(argv: list[str] | None = None) -> int:
             with tempfile.TemporaryDirectory(prefix="feedsvc-scale-") as tmp:
                 t0 = time.monotonic()
                 results.append(measure(plan, kind, count, Path(tmp)))
-                print(f"{kind} N={count}: done in {time.monotonic() - t0:.0f}s", file=sys.stderr)
+                load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+                print(
+                    f"{kind} N={count}: done in {time.monotonic() - t0:.0f}s, load {load}\n"
+                    + table(results[-1:]).split("\n\n")[0],
+                    file=sys.stderr,
+                    flush=True,
+                )
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"scale: {os.cpu_count()} CPUs, load average {load} at the end; "
