@@ -69,7 +69,8 @@ sources = Table(
     # migration 0013: a manual refresh asked for and not served yet (SourceState).
     Column("refresh_requested_at", UTCDateTime),
 )
-Index(None, sources.c.enabled, sources.c.next_check_at)
+# (enabled, next_check_at, id): the claim order, read in order (migration 0014)
+Index(None, sources.c.enabled, sources.c.next_check_at, sources.c.id)
 
 page_validators = Table(
     "page_validators",

@@ -337,4 +337,6 @@ def test_a_sources_file_past_the_cap_is_refused_unread(tmp_path: Path) -> None:
     path = write(tmp_path, BASE)
     with path.open("a", encoding="utf-8") as file:
         file.write("#" * MAX_FILE_BYTES + "\n")
-    assert problems_of(path) == [f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB; not a sources file"]
+    assert problems_of(path) == [
+        f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB; not a sources file"
+    ]

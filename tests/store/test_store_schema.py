@@ -20,7 +20,7 @@ from feedsvc.store.schema import metadata
 
 
 async def test_migrations_create_every_table_at_head(store: Store) -> None:
-    assert await store.schema_revision() == head_revision() == "0013_manual_refresh"
+    assert await store.schema_revision() == head_revision() == "0014_claim_order_index"
     async with store.engine.connect() as conn:
         tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
     assert set(metadata.tables) <= tables
