@@ -17,7 +17,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-__all__ = ["RateLimitFilter", "rate_limit"]
+from aiohttp.http_exceptions import HttpProcessingError
+
+__all__ = ["ClientErrorFilter", "RateLimitFilter", "client_errors_as_warnings", "rate_limit"]
 
 MAX_CAUSES = 1024  # causes remembered at once; the least recently seen is forgotten first
 
@@ -94,6 +96,35 @@ def _append(record: logging.LogRecord, note: str) -> None:
     except Exception:  # a broken format is the handler's to report, not ours
         return
     record.msg, record.args = message + note, None
+
+
+class ClientErrorFilter(logging.Filter):
+    """A malformed request is the client's fault, not the server's: a record carrying an
+    HTTP parse error (aiohttp's ``HttpProcessingError``: a bad method, request line or
+    header, say a port scanner's or a slowloris client's bytes) becomes one WARNING line
+    naming the error, without a traceback. aiohttp logs such a record at DEBUG on a
+    connection's first request and at ERROR otherwise, which depends on how the bytes
+    arrived; every other record passes unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError) and record.levelno > logging.WARNING:
+            message = " ".join(str(exc).split())
+            _append(record, f": {type(exc).__name__}: {message}")
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def client_errors_as_warnings(logger_name: str) -> ClientErrorFilter:
+    """Attach a ClientErrorFilter in front of the logger's other filters (idempotent)."""
+    logger = logging.getLogger(logger_name)
+    existing = next((f for f in logger.filters if isinstance(f, ClientErrorFilter)), None)
+    if existing is not None:
+        return existing
+    created = ClientErrorFilter()
+    logger.filters.insert(0, created)
+    return created
 
 
 def rate_limit(

@@ -11,7 +11,7 @@ from aiohttp import web
 from feedsvc.config import Settings
 from feedsvc.feeds.cache import FeedCache
 from feedsvc.feeds.stylesheet import STYLESHEET_PATH
-from feedsvc.lograte import RateLimitFilter, rate_limit
+from feedsvc.lograte import RateLimitFilter, client_errors_as_warnings, rate_limit
 from feedsvc.web import feeds, health, index, opml
 from feedsvc.web.admin import add_admin
 from feedsvc.web.api import ApiContext, add_api
@@ -47,7 +47,9 @@ ERROR_LOG_WINDOW = 60.0
 
 
 def limit_web_error_logs() -> RateLimitFilter:
-    """Rate-limit the web layer's error logs per cause (idempotent; see lograte.py)."""
+    """Rate-limit the web layer's error logs per cause, and log a malformed request as one
+    warning line instead of a traceback (idempotent; see lograte.py)."""
+    client_errors_as_warnings("aiohttp.server")
     return rate_limit(WEB_ERROR_LOGGERS, burst=ERROR_LOG_BURST, window=ERROR_LOG_WINDOW)
 
 

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp.http_exceptions import BadHttpMethod
 from memory_reader import MemoryReader
 from web_support import ClientMaker
 
 from feedsvc.config import AppConfig, Settings
-from feedsvc.lograte import RateLimitFilter, cause_of
+from feedsvc.lograte import ClientErrorFilter, RateLimitFilter, cause_of
 from feedsvc.service import running_service
 from feedsvc.web.app import ERROR_LOG_BURST, WEB_ERROR_LOGGERS, limit_web_error_logs
 
@@ -62,6 +63,45 @@ def test_causes_are_counted_apart() -> None:
     assert not limiter.filter(_record("one"))
 
 
+def _bad_method_record() -> logging.LogRecord:
+    try:
+        raise BadHttpMethod("GX")
+    except BadHttpMethod:
+        exc_info = sys.exc_info()
+    return logging.LogRecord(
+        "aiohttp.server",
+        logging.ERROR,
+        __file__,
+        1,
+        "Error handling request from %s",
+        ("127.0.0.1",),
+        exc_info,
+    )
+
+
+def test_a_malformed_request_is_one_warning_line_without_traceback() -> None:
+    record = _bad_method_record()
+    assert ClientErrorFilter().filter(record)
+    assert record.levelno == logging.WARNING and record.levelname == "WARNING"
+    assert record.exc_info is None
+    message = record.getMessage()
+    assert message.startswith("Error handling request from 127.0.0.1: BadHttpMethod: ")
+    assert "\n" not in message and "GX" in message
+
+
+def test_a_server_error_keeps_its_traceback() -> None:
+    record = _record("Error handling request from %s", "10.0.0.1")
+    assert ClientErrorFilter().filter(record)
+    assert record.levelno == logging.ERROR and record.exc_info is not None
+
+
+def test_a_debug_record_of_a_malformed_request_stays_debug() -> None:
+    record = _bad_method_record()
+    record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+    assert ClientErrorFilter().filter(record)
+    assert record.levelno == logging.DEBUG
+
+
 def test_cause_names_the_line_that_raised() -> None:
     cause = cause_of(_record("x"))
     assert cause[3] == "RuntimeError" and cause[4] == __file__
@@ -84,6 +124,9 @@ def limited() -> Iterator[RateLimitFilter]:
     """The web layer's limit, as the server installs it; removed after the test."""
     limiter = limit_web_error_logs()
     assert limit_web_error_logs() is limiter  # installing twice keeps one filter
+    server_filters = logging.getLogger("aiohttp.server").filters
+    assert sum(isinstance(f, ClientErrorFilter) for f in server_filters) == 1
+    assert isinstance(server_filters[0], ClientErrorFilter)  # before the rate limit
     yield limiter
     for name in WEB_ERROR_LOGGERS:
         logging.getLogger(name).removeFilter(limiter)
