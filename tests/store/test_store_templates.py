@@ -4,8 +4,11 @@ when the source's URL or selectors change (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
+import pytest
+from sqlalchemy import update
 from store_factories import T0, at, config, outcome
 
 from feedsvc.adminmodels import SourceChange
@@ -13,6 +16,7 @@ from feedsvc.extract.template import Template
 from feedsvc.extract.templatelearn import Observation
 from feedsvc.models import Selectors
 from feedsvc.store import Store
+from feedsvc.store.schema import source_templates
 from feedsvc.store.templates import LEARNED, TemplateState
 
 TEMPLATE = Template(
@@ -66,3 +70,24 @@ async def test_a_file_change_of_url_forgets_the_template(store: Store) -> None:
     moved = replace(config("a"), urls=("https://example.cn/elsewhere/",))
     await store.sync_sources([moved], at(3))
     assert await store.template_state("a") is None
+
+
+async def test_an_unreadable_stored_template_is_ignored_not_fatal(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A record another version wrote (or a damaged one) reads as "nothing learned": the
+    source is extracted generically and relearns; its counters are kept."""
+    await store.sync_sources([config("a")], T0)
+    await _saved(store, TemplateState("a", LEARNED, TEMPLATE, (SEEN,), pinned_pages=7), "x")
+    async with store.engine.begin() as conn:
+        await conn.execute(
+            update(source_templates)
+            .where(source_templates.c.source_id == "a")
+            .values(template_json='{"version": 999, "body": "div"}', observations_json="[1, 2")
+        )
+    with caplog.at_level(logging.WARNING):
+        got = await store.template_state("a")
+    assert got is not None and got.template is None and got.observations == ()
+    assert got.pinned_pages == 7
+    assert "stored template ignored" in caplog.text
+    assert "stored template observations ignored" in caplog.text
