@@ -235,6 +235,8 @@ async def collect_articles(
     else:
         jobs.extend(await scheduled_rechecks(ctx, source, links, now))
 
+    if not jobs:
+        return found  # nothing to fetch: the template is neither read nor advanced
     errors = found.errors
     tstate = await load_template(ctx.store, source.id)
 

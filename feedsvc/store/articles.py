@@ -20,6 +20,7 @@ from feedsvc.models import (
 )
 from feedsvc.store.categories import ensure_category, holds
 from feedsvc.store.feeds import bump_versions
+from feedsvc.store.runs import insert_run
 from feedsvc.store.schema import (
     article_links,
     article_sources,
@@ -27,7 +28,7 @@ from feedsvc.store.schema import (
     page_validators,
     sources,
 )
-from feedsvc.store.sources import finish_lease, insert_run, request_served
+from feedsvc.store.sources import finish_lease, request_served
 from feedsvc.store.sql import chunks, insert
 from feedsvc.store.templates import save_template_state
 

@@ -44,6 +44,7 @@ from feedsvc.store import categories as _categories
 from feedsvc.store import feedlist as _feedlist
 from feedsvc.store import feeds as _feeds
 from feedsvc.store import migrate as _migrate
+from feedsvc.store import runs as _runs
 from feedsvc.store import sources as _sources
 from feedsvc.store import templates as _templates
 from feedsvc.store.engine import WRITE_OPTION, create_engine, hide_password
@@ -362,7 +363,7 @@ class Store:
 
     async def recent_runs(self, source_id: str, limit: int = 20) -> list[FetchRun]:
         async with self._read() as conn:
-            return await _sources.recent_runs(conn, source_id, limit)
+            return await _runs.recent_runs(conn, source_id, limit)
 
     # --- admin (the API): every write also records an audit row -----------------------
 
